@@ -1,0 +1,27 @@
+package org.labhub.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** The whole configuration, parsed once at start-up and never changed afterwards. */
+public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Logging logging) {
+
+    public record Http(String bind, int port, Optional<String> publicUrl, Duration shutdownGrace) {}
+
+    /** Either no TLS, a certificate/key pair from files, or a self-signed pair generated under the data root. */
+    public record Tls(Optional<Path> certificate, Optional<Path> privateKey, boolean selfSigned) {
+        public boolean enabled() {
+            return selfSigned || certificate.isPresent();
+        }
+    }
+
+    public record Auth(String adminUser, Duration sessionIdleTimeout, Duration sessionMaxAge, boolean signup,
+                       Throttle throttle, Argon2 argon2) {}
+
+    public record Throttle(int freeFailures, int accountLockout, int addressLockout, Duration window, Duration baseDelay) {}
+
+    public record Argon2(int memoryKib, int iterations, int maxConcurrent) {}
+
+    public record Logging(String level, String format) {}
+}

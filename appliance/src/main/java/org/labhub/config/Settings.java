@@ -1,0 +1,67 @@
+package org.labhub.config;
+
+import java.time.Duration;
+import java.util.List;
+
+/** Every configuration key labhub understands, with its default and meaning. The single source for docs/configuration.md. */
+public final class Settings {
+    private Settings() {}
+
+    public static final Setting<String> DATA_ROOT = Setting.text("data.root", "./data",
+            "Folder that holds everything labhub keeps: catalog, homes, index, archives, secrets.");
+
+    public static final Setting<String> HTTP_BIND = Setting.text("http.bind", "127.0.0.1",
+            "Address the hub listens on. Use 0.0.0.0 to serve a network (then configure TLS).");
+    public static final Setting<Integer> HTTP_PORT = Setting.integer("http.port", 8080, 0, 65535,
+            "TCP port of the hub; 0 picks a free port (tests).");
+    public static final Setting<String> HTTP_PUBLIC_URL = Setting.text("http.public_url", "",
+            "The URL people use to reach the hub, e.g. https://lab.example.org. Empty: taken from each request's Host header. Used for the CSRF origin check behind a reverse proxy.");
+    public static final Setting<Duration> HTTP_SHUTDOWN_GRACE = Setting.duration("http.shutdown_grace", "10s",
+            "On shutdown, how long in-flight requests may take to finish.");
+
+    public static final Setting<String> TLS_CERTIFICATE = Setting.text("tls.certificate", "",
+            "PEM file with the server certificate (and chain). With tls.private_key, the hub serves HTTPS only.");
+    public static final Setting<String> TLS_PRIVATE_KEY = Setting.text("tls.private_key", "",
+            "PEM file with the private key of tls.certificate (PKCS#8 or PKCS#1, unencrypted).");
+    public static final Setting<Boolean> TLS_SELF_SIGNED = Setting.bool("tls.self_signed", false,
+            "Serve HTTPS with a self-signed certificate generated once under <data>/secrets/tls/ (for a lab without a CA).");
+
+    public static final Setting<String> AUTH_ADMIN_USER = Setting.text("auth.admin_user", "admin",
+            "Name of the first administrator, created at the first start with a generated password.");
+    public static final Setting<Duration> AUTH_SESSION_IDLE = Setting.duration("auth.session_idle_timeout", "12h",
+            "A session unused this long ends.");
+    public static final Setting<Duration> AUTH_SESSION_MAX_AGE = Setting.duration("auth.session_max_age", "14d",
+            "A session ends this long after login, used or not.");
+    public static final Setting<Boolean> AUTH_SIGNUP = Setting.bool("auth.signup", false,
+            "Let people request an account on the login page; an admin approves each request.");
+    public static final Setting<Integer> AUTH_FREE_ATTEMPTS = Setting.integer("auth.throttle.free_failures", 3, 0, 100,
+            "Failed logins for one account (or one address) answered without delay within the throttle window.");
+    public static final Setting<Integer> AUTH_LOCKOUT_FAILURES = Setting.integer("auth.throttle.account_lockout", 10, 1, 1000,
+            "Failed logins for one account name within the window after which further attempts get 429.");
+    public static final Setting<Integer> AUTH_ADDRESS_LOCKOUT = Setting.integer("auth.throttle.address_lockout", 50, 1, 100000,
+            "Failed logins from one client address within the window after which it gets 429.");
+    public static final Setting<Duration> AUTH_THROTTLE_WINDOW = Setting.duration("auth.throttle.window", "15m",
+            "How long a failed login counts against an account and an address.");
+    public static final Setting<Duration> AUTH_THROTTLE_BASE_DELAY = Setting.duration("auth.throttle.base_delay", "250ms",
+            "Delay added to the first failed login past the free ones; it doubles with each further failure (at most 8s).");
+    public static final Setting<Integer> AUTH_HASH_MEMORY_KIB = Setting.integer("auth.argon2.memory_kib", 19456, 1024, 1048576,
+            "Argon2id memory cost in KiB (OWASP minimum: 19456).");
+    public static final Setting<Integer> AUTH_HASH_ITERATIONS = Setting.integer("auth.argon2.iterations", 2, 1, 20,
+            "Argon2id time cost (passes over memory).");
+    public static final Setting<Integer> AUTH_MAX_CONCURRENT_HASHES = Setting.integer("auth.argon2.max_concurrent", 2, 1, 64,
+            "Password hashes computed at once; more wait, so a login flood cannot exhaust CPU or memory.");
+
+    public static final Setting<String> LOG_LEVEL = Setting.oneOf("log.level", "INFO",
+            List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "Least severe log level written.");
+    public static final Setting<String> LOG_FORMAT = Setting.oneOf("log.format", "text",
+            List.of("text", "json"), "Log lines as readable text with key=value pairs, or one JSON object per line.");
+
+    public static final List<Setting<?>> ALL = List.of(
+            DATA_ROOT,
+            HTTP_BIND, HTTP_PORT, HTTP_PUBLIC_URL, HTTP_SHUTDOWN_GRACE,
+            TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_SELF_SIGNED,
+            AUTH_ADMIN_USER, AUTH_SESSION_IDLE, AUTH_SESSION_MAX_AGE, AUTH_SIGNUP,
+            AUTH_FREE_ATTEMPTS, AUTH_LOCKOUT_FAILURES, AUTH_ADDRESS_LOCKOUT, AUTH_THROTTLE_WINDOW, AUTH_THROTTLE_BASE_DELAY,
+            AUTH_HASH_MEMORY_KIB, AUTH_HASH_ITERATIONS, AUTH_MAX_CONCURRENT_HASHES,
+            LOG_LEVEL, LOG_FORMAT);
+}

@@ -1,0 +1,36 @@
+package org.labhub.config;
+
+import java.nio.file.Path;
+
+/** Names every path labhub uses under its data root, so the layout is readable in one place. */
+public final class SitePaths {
+    private final Path root;
+
+    public SitePaths(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() { return root; }
+    /** Derby catalog: the truth for metadata. */
+    public Path db() { return root.resolve("db"); }
+    /** Users' files: the truth for content. */
+    public Path homes() { return root.resolve("homes"); }
+    /** Lucene index: derived, rebuildable. */
+    public Path index() { return root.resolve("index"); }
+    /** Homes of deleted users that an admin chose to keep, out of reach of any new account with the same name. */
+    public Path retainedHomes() { return root.resolve("retained-homes"); }
+    public Path archives() { return root.resolve("archives"); }
+    /** Sockets and other runtime-only files. */
+    public Path run() { return root.resolve("run"); }
+    public Path datasets() { return root.resolve("datasets"); }
+    /** Generated keys and passwords, mode 0700 / 0600. */
+    public Path secrets() { return root.resolve("secrets"); }
+    public Path adminPassword() { return secrets().resolve("admin-password"); }
+    public Path sessionKey() { return secrets().resolve("session-key"); }
+    public Path tlsDir() { return secrets().resolve("tls"); }
+    /** Held with an OS file lock while a hub runs, so a second hub on the same root refuses to start. */
+    public Path lockFile() { return root.resolve("labhub.lock"); }
+    /** Local control socket for the CLI (backup while running); protected by file permissions. */
+    public Path controlSocket() { return run().resolve("control.sock"); }
+    public Path defaultConfigFile() { return root.resolve("labhub.conf"); }
+}
