@@ -1,0 +1,102 @@
+package org.labhub.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+import org.labhub.config.LabhubConfig;
+import org.labhub.web.HttpError;
+
+/**
+ * Argon2id password hashes in the PHC string format ({@code $argon2id$v=19$m=…,t=…,p=1$salt$hash}).
+ * At most {@code max_concurrent} hashes run at once, so a login flood costs bounded CPU and memory;
+ * callers that cannot get a slot within a few seconds get 503 instead of piling up.
+ */
+public final class PasswordHasher {
+    private static final Pattern PHC = Pattern.compile("\\$argon2id\\$v=19\\$m=(\\d+),t=(\\d+),p=(\\d+)\\$([A-Za-z0-9+/]+)\\$([A-Za-z0-9+/]+)");
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+    public static final int MIN_PASSWORD_LENGTH = 10;
+    public static final int MAX_PASSWORD_LENGTH = 1024;
+
+    private final int memoryKib;
+    private final int iterations;
+    private final Semaphore slots;
+    /** Verified against when the account does not exist, so unknown names cost the same time as known ones. */
+    private final String decoy;
+
+    public PasswordHasher(LabhubConfig.Argon2 cost) {
+        this.memoryKib = cost.memoryKib();
+        this.iterations = cost.iterations();
+        this.slots = new Semaphore(cost.maxConcurrent(), true);
+        this.decoy = hash(Secrets.randomToken(16));
+    }
+
+    public String hash(String password) {
+        byte[] salt = Secrets.randomBytes(SALT_BYTES);
+        byte[] out = compute(password, salt, memoryKib, iterations, 1, HASH_BYTES);
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + b64.encodeToString(salt) + "$" + b64.encodeToString(out);
+    }
+
+    /** True when {@code password} matches {@code stored}; with no stored hash, burns the same time and answers false. */
+    public boolean verify(String password, String stored) {
+        String phc = stored == null ? decoy : stored;
+        Matcher m = PHC.matcher(phc);
+        if (!m.matches()) {
+            return false;
+        }
+        Base64.Decoder b64 = Base64.getDecoder();
+        byte[] salt = b64.decode(m.group(4));
+        byte[] expected = b64.decode(m.group(5));
+        byte[] actual = compute(password, salt, Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                Integer.parseInt(m.group(3)), expected.length);
+        return MessageDigest.isEqual(expected, actual) && stored != null;
+    }
+
+    /** True when a stored hash was made with other costs than the configured ones (rehash at next login). */
+    public boolean needsRehash(String stored) {
+        return stored == null || !stored.startsWith("$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$");
+    }
+
+    public static void checkStrength(String password, String userName) {
+        if (password == null || password.length() < MIN_PASSWORD_LENGTH) {
+            throw HttpError.badRequest("a password needs at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        if (password.length() > MAX_PASSWORD_LENGTH) {
+            throw HttpError.badRequest("a password may have at most " + MAX_PASSWORD_LENGTH + " characters");
+        }
+        if (password.equalsIgnoreCase(userName)) {
+            throw HttpError.badRequest("the password must not be the user name");
+        }
+    }
+
+    private byte[] compute(String password, byte[] salt, int memory, int iters, int parallelism, int length) {
+        boolean acquired;
+        try {
+            acquired = slots.tryAcquire(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw HttpError.unavailable("interrupted");
+        }
+        if (!acquired) {
+            throw HttpError.unavailable("the hub is busy checking passwords; try again in a moment");
+        }
+        try {
+            Argon2BytesGenerator gen = new Argon2BytesGenerator();
+            gen.init(new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                    .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                    .withSalt(salt).withMemoryAsKB(memory).withIterations(iters).withParallelism(parallelism).build());
+            byte[] out = new byte[length];
+            gen.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+            return out;
+        } finally {
+            slots.release();
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package org.labhub.ops;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.function.IntSupplier;
+import org.labhub.web.Router;
+
+/** Prometheus metrics of the hub: requests by route and status, latency, accounts, JVM memory. */
+public final class HubMetrics implements Router.RequestObserver {
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter requests;
+    private final Histogram latency;
+
+    public HubMetrics(IntSupplier userCount) {
+        requests = Counter.builder().name("labhub_http_requests_total").help("HTTP requests answered by the hub")
+                .labelNames("method", "route", "status").register(registry);
+        latency = Histogram.builder().name("labhub_http_request_duration_seconds").help("Time to answer a request")
+                .labelNames("route").register(registry);
+        GaugeWithCallback.builder().name("labhub_users").help("Accounts in the catalog")
+                .callback(cb -> cb.call(userCount.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("labhub_jvm_heap_used_bytes").help("Java heap in use")
+                .callback(cb -> cb.call(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())).register(registry);
+        GaugeWithCallback.builder().name("labhub_uptime_seconds").help("Seconds since the hub started")
+                .callback(cb -> cb.call(ManagementFactory.getRuntimeMXBean().getUptime() / 1000.0)).register(registry);
+    }
+
+    @Override
+    public void observe(String method, String route, int status, long nanos) {
+        requests.labelValues(method, route, Integer.toString(status)).inc();
+        latency.labelValues(route).observe(nanos / 1e9);
+    }
+
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}

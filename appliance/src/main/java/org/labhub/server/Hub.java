@@ -1,0 +1,294 @@
+package org.labhub.server;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.server.handler.ResourceHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.resource.ResourceFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.labhub.audit.AuditLog;
+import org.labhub.audit.AuditRoutes;
+import org.labhub.auth.ApiTokens;
+import org.labhub.auth.Authenticator;
+import org.labhub.auth.CsrfGuard;
+import org.labhub.auth.LoginRoutes;
+import org.labhub.auth.LoginThrottle;
+import org.labhub.auth.PasswordHasher;
+import org.labhub.auth.PasswordLogin;
+import org.labhub.auth.Secrets;
+import org.labhub.auth.Sessions;
+import org.labhub.backup.Backup;
+import org.labhub.catalog.Catalog;
+import org.labhub.catalog.DataRootLock;
+import org.labhub.config.LabhubConfig;
+import org.labhub.config.SitePaths;
+import org.labhub.ops.HubMetrics;
+import org.labhub.ops.OpenApi;
+import org.labhub.ops.OpsRoutes;
+import org.labhub.storage.AtomicFiles;
+import org.labhub.storage.Homes;
+import org.labhub.users.AccountPages;
+import org.labhub.users.Accounts;
+import org.labhub.users.AdminGroupPages;
+import org.labhub.users.AdminUserPages;
+import org.labhub.users.GroupStore;
+import org.labhub.users.Groups;
+import org.labhub.users.GroupsApi;
+import org.labhub.users.TokensApi;
+import org.labhub.users.UserStore;
+import org.labhub.users.UsersApi;
+import org.labhub.users.WorkshopRoutes;
+import org.labhub.web.ErrorResponses;
+import org.labhub.web.Flash;
+import org.labhub.web.HiddenErrorHandler;
+import org.labhub.web.HomePage;
+import org.labhub.web.Pages;
+import org.labhub.web.Route;
+import org.labhub.web.Router;
+import org.labhub.web.Routes;
+import org.labhub.web.SecurityHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running hub, composed on one screen: every feature is built here with plain constructors from the
+ * immutable config, its routes collected into one router, and the whole served by one Jetty server.
+ */
+public final class Hub implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Hub.class);
+    /** Version of the API contract in docs/openapi.json; changes only when the API does. */
+    public static final String API_VERSION = "0.1.0";
+    public static final String VERSION = Optional.ofNullable(Hub.class.getPackage().getImplementationVersion()).orElse("dev");
+
+    private final DataRootLock lock;
+    private final Catalog catalog;
+    private final Server server;
+    private final ControlServer control;
+    private final ScheduledExecutorService maintenance;
+    private final Router router;
+    private final Optional<String> firstAdminPassword;
+    private final boolean tls;
+
+    private Hub(DataRootLock lock, Catalog catalog, Server server, ControlServer control, ScheduledExecutorService maintenance,
+                Router router, Optional<String> firstAdminPassword, boolean tls) {
+        this.lock = lock;
+        this.catalog = catalog;
+        this.server = server;
+        this.control = control;
+        this.maintenance = maintenance;
+        this.router = router;
+        this.firstAdminPassword = firstAdminPassword;
+        this.tls = tls;
+    }
+
+    public static Hub start(LabhubConfig config) throws Exception {
+        SitePaths paths = new SitePaths(config.dataRoot());
+        DataRootLock lock = DataRootLock.acquire(paths.lockFile());
+        Catalog catalog = null;
+        try {
+            prepareFolders(paths);
+            catalog = Catalog.open(paths.db());
+            return compose(config, paths, lock, catalog);
+        } catch (Exception | Error e) {
+            if (catalog != null) {
+                catalog.close();
+            }
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static Hub compose(LabhubConfig config, SitePaths paths, DataRootLock lock, Catalog catalog) throws Exception {
+        Clock clock = Clock.systemUTC();
+        var db = catalog.jdbi();
+
+        AuditLog audit = new AuditLog(db, clock);
+        UserStore users = new UserStore(db);
+        GroupStore groupStore = new GroupStore(db);
+        PasswordHasher hasher = new PasswordHasher(config.auth().argon2());
+        Sessions sessions = new Sessions(db, clock, config.auth().sessionIdleTimeout(), config.auth().sessionMaxAge());
+        ApiTokens tokens = new ApiTokens(db, clock);
+        LoginThrottle throttle = new LoginThrottle(config.auth().throttle(), clock);
+        PasswordLogin passwords = new PasswordLogin(users, hasher, throttle, audit, clock);
+        Homes homes = new Homes(paths.homes());
+        Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock);
+        Groups groups = new Groups(groupStore, users, audit, clock);
+
+        Pages pages = new Pages(new Flash(secretKey(paths)), config.auth().signup());
+        TokensApi tokensApi = new TokensApi(accounts, tokens, audit);
+        HubMetrics metrics = new HubMetrics(users::count);
+
+        List<Routes.Provider> features = new ArrayList<>(List.of(
+                new HomePage(pages, groupStore),
+                new LoginRoutes(passwords, sessions, accounts, audit, pages, config.auth().sessionMaxAge(), config.auth().signup()),
+                new AccountPages(accounts, groupStore, tokens, tokensApi, sessions, pages, config.auth().sessionMaxAge()),
+                new AdminUserPages(accounts, users, groupStore, pages),
+                new AdminGroupPages(groups, users, pages),
+                new WorkshopRoutes(accounts, pages, clock),
+                new AuditRoutes(audit, pages),
+                new UsersApi(accounts, users, groupStore),
+                tokensApi,
+                new GroupsApi(groups)));
+        Routes routes = new Routes();
+        // The API description is generated, at first request, from the finished route table.
+        features.add(new OpsRoutes(catalog, metrics, new OpenApi(routes::list, API_VERSION)));
+        features.forEach(f -> f.register(routes));
+
+        Router router = new Router(routes.list(), new Authenticator(sessions, tokens, users, passwords, clock),
+                new CsrfGuard(config.http().publicUrl()), new ErrorResponses(pages), metrics);
+
+        Optional<String> firstAdmin = firstAdmin(accounts, users, paths, config.auth().adminUser());
+
+        Server server = jetty(config, paths, router);
+        ControlServer control = new ControlServer(paths.controlSocket(), new Backup(catalog, paths));
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+        Hub hub = new Hub(lock, catalog, server, control, maintenance, router, firstAdmin, config.tls().enabled());
+        server.start();
+        control.start();
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                sessions.purgeExpired();
+            } catch (RuntimeException e) {
+                log.warn("purging expired sessions failed: {}", e.getMessage());
+            }
+        }, 1, 60, TimeUnit.MINUTES);
+        log.atInfo().addKeyValue("url", hub.baseUrl()).addKeyValue("data", paths.root()).addKeyValue("version", VERSION)
+                .log("labhub is serving");
+        return hub;
+    }
+
+    private static Server jetty(LabhubConfig config, SitePaths paths, Router router) throws IOException {
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("http");
+        Server server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        ServerConnector connector;
+        if (config.tls().enabled()) {
+            http.addCustomizer(new SecureRequestCustomizer());
+            connector = new ServerConnector(server, new SslConnectionFactory(TlsSetup.sslContextFactory(config.tls(), paths), "http/1.1"),
+                    new HttpConnectionFactory(http));
+        } else {
+            connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        }
+        connector.setHost(config.http().bind());
+        connector.setPort(config.http().port());
+        server.addConnector(connector);
+
+        ResourceHandler assets = new ResourceHandler();
+        assets.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("web/"));
+        assets.setDirAllowed(false);
+        assets.setCacheControl("max-age=3600");
+        Handler.Abstract dispatch = new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) throws Exception {
+                if (Request.getPathInContext(request).startsWith("/static/")) {
+                    if (assets.handle(request, response, callback)) {
+                        return true;
+                    }
+                }
+                return router.handle(request, response, callback);
+            }
+        };
+        server.setHandler(new GracefulHandler(new SecurityHeaders(dispatch, config.tls().enabled())));
+        server.setStopTimeout(config.http().shutdownGrace().toMillis());
+        server.setErrorHandler(new HiddenErrorHandler());
+        return server;
+    }
+
+    private static void prepareFolders(SitePaths paths) throws IOException {
+        for (Path p : List.of(paths.homes(), paths.archives(), paths.index(), paths.datasets())) {
+            Files.createDirectories(p);
+        }
+        Files.createDirectories(paths.secrets());
+        Files.setPosixFilePermissions(paths.secrets(), PosixFilePermissions.fromString("rwx------"));
+    }
+
+    /**
+     * On the very first start, creates the admin account. The password is saved before the account exists,
+     * so a crash in between never leaves an admin whose password nobody knows.
+     */
+    private static Optional<String> firstAdmin(Accounts accounts, UserStore users, SitePaths paths, String name) throws IOException {
+        if (users.count() > 0) {
+            return Optional.empty();
+        }
+        Path file = paths.adminPassword();
+        String password = Files.exists(file) ? Files.readString(file).trim() : Secrets.readablePassword(16);
+        if (!Files.exists(file)) {
+            AtomicFiles.writePrivate(file, (password + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        return accounts.ensureFirstAdmin(name, password) ? Optional.of(password) : Optional.empty();
+    }
+
+    /** The hub's signing key, generated once and kept in {@code <data>/secrets/session-key}. */
+    private static byte[] secretKey(SitePaths paths) throws IOException {
+        Path file = paths.sessionKey();
+        if (!Files.exists(file)) {
+            AtomicFiles.writePrivate(file, Secrets.randomToken(32).getBytes(StandardCharsets.US_ASCII));
+        }
+        return Files.readAllBytes(file);
+    }
+
+    public int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    public String baseUrl() {
+        return (tls ? "https" : "http") + "://127.0.0.1:" + port();
+    }
+
+    public Optional<String> firstAdminPassword() {
+        return firstAdminPassword;
+    }
+
+    public List<Route> routes() {
+        return router.routes();
+    }
+
+    public Catalog catalog() {
+        return catalog;
+    }
+
+    public void join() throws InterruptedException {
+        server.join();
+    }
+
+    /** Stops taking requests, lets in-flight ones finish (up to the grace period), then closes the catalog. */
+    @Override
+    public void close() throws Exception {
+        try {
+            control.stop();
+            server.stop();
+        } finally {
+            maintenance.shutdownNow();
+            catalog.close();
+            lock.close();
+        }
+        log.info("labhub stopped");
+    }
+}

@@ -1,0 +1,89 @@
+package org.labhub.users;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** Accounts in the catalog. The password hash is read and written here only. */
+public final class UserStore {
+    private static final String COLUMNS = "id, name, is_admin, state, expires_at, created_at, last_login";
+
+    private final Jdbi db;
+
+    public UserStore(Jdbi db) {
+        this.db = db;
+    }
+
+    public Optional<User> byName(String name) {
+        return db.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE name = :name")
+                .bind("name", name).map((rs, ctx) -> read(rs)).findOne());
+    }
+
+    public Optional<User> byId(long id) {
+        return db.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE id = :id")
+                .bind("id", id).map((rs, ctx) -> read(rs)).findOne());
+    }
+
+    public List<User> list() {
+        return db.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users ORDER BY name")
+                .map((rs, ctx) -> read(rs)).list());
+    }
+
+    public int count() {
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM users").mapTo(Integer.class).one());
+    }
+
+    public User create(String name, String passwordHash, boolean admin, User.State state, Optional<Instant> expiresAt,
+                       Instant now) {
+        long id = db.withHandle(h -> h.createUpdate("INSERT INTO users (name, password_hash, is_admin, state, expires_at, created_at) "
+                        + "VALUES (:name, :hash, :admin, :state, :expires, :now)")
+                .bind("name", name).bind("hash", passwordHash).bind("admin", admin)
+                .bind("state", state.name().toLowerCase(Locale.ROOT))
+                .bind("expires", expiresAt.map(Timestamp::from).orElse(null)).bind("now", Timestamp.from(now))
+                .executeAndReturnGeneratedKeys("ID").mapTo(Long.class).one());
+        return byId(id).orElseThrow();
+    }
+
+    /** The stored hash, or empty for an unknown name or an account without a password. */
+    public Optional<String> passwordHash(String name) {
+        return db.withHandle(h -> h.createQuery("SELECT password_hash FROM users WHERE name = :name")
+                .bind("name", name).mapTo(String.class).findOne());
+    }
+
+    public void setPasswordHash(long id, String hash) {
+        update("UPDATE users SET password_hash = :v WHERE id = :id", id, hash);
+    }
+
+    public void setAdmin(long id, boolean admin) {
+        update("UPDATE users SET is_admin = :v WHERE id = :id", id, admin);
+    }
+
+    public void setState(long id, User.State state) {
+        update("UPDATE users SET state = :v WHERE id = :id", id, state.name().toLowerCase(Locale.ROOT));
+    }
+
+    public void recordLogin(long id, Instant at) {
+        update("UPDATE users SET last_login = :v WHERE id = :id", id, Timestamp.from(at));
+    }
+
+    public boolean delete(long id) {
+        return db.withHandle(h -> h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute()) > 0;
+    }
+
+    private void update(String sql, long id, Object value) {
+        db.useHandle(h -> h.createUpdate(sql).bind("id", id).bind("v", value).execute());
+    }
+
+    static User read(ResultSet rs) throws SQLException {
+        return new User(rs.getLong("id"), rs.getString("name"), rs.getBoolean("is_admin"),
+                User.State.valueOf(rs.getString("state").toUpperCase(Locale.ROOT)),
+                Optional.ofNullable(rs.getTimestamp("expires_at")).map(Timestamp::toInstant),
+                rs.getTimestamp("created_at").toInstant(),
+                Optional.ofNullable(rs.getTimestamp("last_login")).map(Timestamp::toInstant));
+    }
+}

@@ -1,0 +1,209 @@
+package org.labhub.web;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.HttpCookie;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.FormFields;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.labhub.auth.Principal;
+import tools.jackson.core.JacksonException;
+
+/** One request and its response, with the helpers handlers need; the only HTTP type handlers see. */
+public final class Exchange {
+    private static final int MAX_FORM_BYTES = 64 * 1024;
+    private static final int MAX_JSON_BYTES = 1024 * 1024;
+
+    private final Request request;
+    private final Response response;
+    private final Callback callback;
+    private final Map<String, String> pathParams;
+    private Principal principal = Principal.ANONYMOUS;
+    private boolean responded;
+    private boolean deferred;
+
+    Exchange(Request request, Response response, Callback callback, Map<String, String> pathParams) {
+        this.request = request;
+        this.response = response;
+        this.callback = callback;
+        this.pathParams = pathParams;
+    }
+
+    public String method() { return request.getMethod(); }
+    public String path() { return Request.getPathInContext(request); }
+    public Principal principal() { return principal; }
+    void principal(Principal p) { this.principal = p; }
+    public boolean secure() { return request.isSecure(); }
+    public String clientAddress() { return Request.getRemoteAddr(request); }
+
+    /** A {@code {name}} segment of the route's path template. */
+    public String pathParam(String name) {
+        String v = pathParams.get(name);
+        if (v == null) {
+            throw new IllegalStateException("route has no path parameter " + name);
+        }
+        return v;
+    }
+
+    public Optional<String> query(String name) {
+        return Optional.ofNullable(Request.extractQueryParameters(request).getValue(name));
+    }
+
+    /** The path and query as the client sent them, for {@code next=} links back to this page. */
+    public String pathAndQuery() {
+        String q = request.getHttpURI().getQuery();
+        return request.getHttpURI().getPath() + (q == null ? "" : "?" + q);
+    }
+
+    public Optional<String> header(String name) {
+        return Optional.ofNullable(request.getHeaders().get(name));
+    }
+
+    public Optional<String> cookie(String name) {
+        for (HttpCookie c : Request.getCookies(request)) {
+            if (c.getName().equals(name)) {
+                return Optional.of(c.getValue());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The request's own origin ({@code scheme://host[:port]}) as the client addressed it. */
+    public String ownOrigin() {
+        var uri = request.getHttpURI();
+        String scheme = uri.getScheme() == null ? (secure() ? "https" : "http") : uri.getScheme();
+        int port = uri.getPort();
+        boolean defaultPort = port <= 0 || (scheme.equals("http") && port == 80) || (scheme.equals("https") && port == 443);
+        return scheme + "://" + uri.getHost() + (defaultPort ? "" : ":" + port);
+    }
+
+    public boolean isFormBody() {
+        String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        return type != null && type.toLowerCase().startsWith("application/x-www-form-urlencoded");
+    }
+
+    /** The URL-encoded form body (parsed once, at most 64 KiB). */
+    public Fields form() {
+        if (!isFormBody()) {
+            throw HttpError.badRequest("expected a form (application/x-www-form-urlencoded)");
+        }
+        try {
+            return FormFields.getFields(request, 200, MAX_FORM_BYTES);
+        } catch (RuntimeException e) {
+            throw HttpError.badRequest("the form could not be read: it is malformed or larger than 64 KiB");
+        }
+    }
+
+    public String formValue(String name) {
+        String v = form().getValue(name);
+        return v == null ? "" : v;
+    }
+
+    /** Reads a JSON body (at most 1 MiB) into {@code type}; malformed input is a 400 naming the problem. */
+    public <T> T jsonBody(Class<T> type) {
+        String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+        if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
+            throw new HttpError(415, "unsupported_media_type", "expected a JSON body (Content-Type: application/json)");
+        }
+        long length = request.getLength();
+        if (length > MAX_JSON_BYTES) {
+            throw new HttpError(413, "too_large", "JSON bodies are limited to 1 MiB");
+        }
+        String text;
+        try {
+            text = Content.Source.asString(request, StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            throw HttpError.badRequest("the request body could not be read");
+        }
+        if (text.length() > MAX_JSON_BYTES) {
+            throw new HttpError(413, "too_large", "JSON bodies are limited to 1 MiB");
+        }
+        if (text.isBlank()) {
+            text = "{}";
+        }
+        try {
+            return Json.MAPPER.readValue(text, type);
+        } catch (JacksonException e) {
+            throw HttpError.badRequest("invalid JSON body: " + e.getOriginalMessage());
+        }
+    }
+
+    public void setHeader(String name, String value) {
+        response.getHeaders().put(name, value);
+    }
+
+    public void addCookie(HttpCookie cookie) {
+        Response.addCookie(response, cookie);
+    }
+
+    public void json(int status, Object body) {
+        send(status, "application/json", Json.MAPPER.writeValueAsString(body));
+    }
+
+    public void html(int status, String html) {
+        send(status, "text/html;charset=utf-8", html);
+    }
+
+    public void send(int status, String contentType, String body) {
+        markResponded();
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        Content.Sink.write(response, true, body, callback);
+    }
+
+    public void noContent() {
+        markResponded();
+        response.setStatus(204);
+        callback.succeeded();
+    }
+
+    /** 303 See Other to a path on this hub (after a form post, so a reload does not post again). */
+    public void redirect(String location) {
+        markResponded();
+        response.setStatus(303);
+        response.getHeaders().put(HttpHeader.LOCATION, location);
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        callback.succeeded();
+    }
+
+    /** Answers later without holding a thread: the router returns at once and {@code task} responds after {@code delay}. */
+    public void later(Duration delay, Runnable task) {
+        deferred = true;
+        request.getComponents().getScheduler().schedule(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                if (!responded) {
+                    Response.writeError(request, response, callback, 500);
+                }
+            }
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void markResponded() {
+        if (responded) {
+            throw new IllegalStateException("response already written");
+        }
+        responded = true;
+    }
+
+    boolean responded() { return responded; }
+    boolean deferred() { return deferred; }
+    Request request() { return request; }
+    Response response() { return response; }
+    Callback callback() { return callback; }
+
+    public List<String> queryValues(String name) {
+        List<String> values = Request.extractQueryParameters(request).getValues(name);
+        return values == null ? List.of() : values;
+    }
+}

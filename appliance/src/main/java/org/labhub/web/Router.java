@@ -1,0 +1,126 @@
+package org.labhub.web;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.labhub.auth.Authenticator;
+import org.labhub.auth.CsrfGuard;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Dispatches requests to the routes features declared. For every request, in this order: match the route,
+ * authenticate, check the route's {@link Access}, check CSRF on state-changing browser requests, run the handler.
+ * Errors become a JSON body for the API and a page for browsers; clients never see a stack trace.
+ */
+public final class Router extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+
+    private final List<Compiled> routes = new ArrayList<>();
+    private final Authenticator authenticator;
+    private final CsrfGuard csrf;
+    private final ErrorRenderer errors;
+    private final RequestObserver observer;
+
+    public Router(List<Route> routes, Authenticator authenticator, CsrfGuard csrf, ErrorRenderer errors,
+                  RequestObserver observer) {
+        for (Route r : routes) {
+            this.routes.add(new Compiled(r, r.spec()));
+        }
+        this.authenticator = authenticator;
+        this.csrf = csrf;
+        this.errors = errors;
+        this.observer = observer;
+    }
+
+    public static boolean isApiPath(String path) {
+        return path.startsWith("/api/") || path.equals("/metrics");
+    }
+
+    public List<Route> routes() {
+        return routes.stream().map(Compiled::route).toList();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        long start = System.nanoTime();
+        String path = Request.getPathInContext(request);
+        String method = request.getMethod();
+        Compiled match = null;
+        Set<String> allowed = new LinkedHashSet<>();
+        for (Compiled c : routes) {
+            if (c.spec.matches(path)) {
+                String m = c.route.method();
+                if (m.equals(method) || (method.equals("HEAD") && m.equals("GET"))) {
+                    match = c;
+                    break;
+                }
+                allowed.add(m);
+            }
+        }
+        Map<String, String> params = match == null ? Map.of() : match.spec.getPathParams(path);
+        Exchange ex = new Exchange(request, response, callback, params == null ? Map.of() : params);
+        String template = match == null ? "unmatched" : match.route.template();
+        try {
+            if (match == null) {
+                if (!allowed.isEmpty()) {
+                    response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", allowed));
+                    throw new HttpError(405, "method_not_allowed", "use " + String.join(" or ", allowed) + " here");
+                }
+                throw HttpError.notFound("there is nothing at " + path);
+            }
+            ex.principal(authenticator.authenticate(ex, match.route.basicAuth()));
+            match.route.access().check(ex);
+            if (!SAFE_METHODS.contains(method)) {
+                csrf.check(ex);
+            }
+            match.route.endpoint().handle(ex);
+            if (!ex.responded() && !ex.deferred()) {
+                throw new IllegalStateException("handler for " + template + " wrote no response");
+            }
+        } catch (HttpError e) {
+            respondWithError(ex, e);
+        } catch (Exception e) {
+            log.atError().setCause(e).addKeyValue("method", method).addKeyValue("route", template).log("request failed");
+            respondWithError(ex, new HttpError(500, "internal_error", "something went wrong on the hub; the error was logged"));
+        } finally {
+            observer.observe(method, template, response.getStatus(), System.nanoTime() - start);
+        }
+        return true;
+    }
+
+    private void respondWithError(Exchange ex, HttpError e) {
+        if (ex.responded()) {
+            return;
+        }
+        try {
+            errors.render(ex, e);
+        } catch (RuntimeException failed) {
+            log.error("rendering an error page failed", failed);
+            if (!ex.responded()) {
+                ex.send(e.status(), "text/plain;charset=utf-8", e.getMessage());
+            }
+        }
+    }
+
+    private record Compiled(Route route, UriTemplatePathSpec spec) {}
+
+    /** Renders an error for the caller: JSON for API paths, a page (or a login redirect) for browsers. */
+    public interface ErrorRenderer {
+        void render(Exchange ex, HttpError error);
+    }
+
+    /** Told about every finished request (metrics). */
+    public interface RequestObserver {
+        void observe(String method, String route, int status, long nanos);
+    }
+}
