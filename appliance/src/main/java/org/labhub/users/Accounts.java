@@ -103,7 +103,7 @@ public final class Accounts {
         String stored = users.passwordHash(user.name()).orElse(null);
         if (!hasher.verify(current == null ? "" : current, stored)) {
             audit.record(actor.name(), "user.password_change", user.name(), AuditLog.Outcome.DENIED, actor.address(), "wrong current password");
-            throw HttpError.forbidden("the current password is wrong");
+            throw HttpError.badRequest("the current password is wrong");
         }
         PasswordHasher.checkStrength(replacement, user.name());
         users.setPasswordHash(user.id(), hasher.hash(replacement));
