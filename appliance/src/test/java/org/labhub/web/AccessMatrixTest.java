@@ -1,0 +1,267 @@
+package org.labhub.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.labhub.testing.HubClient;
+import org.labhub.testing.TestHub;
+
+/**
+ * Every route, called by every kind of caller: anonymous, alice (herself), bob (on alice's things), admin,
+ * tokens with too few scopes, a disabled user's token and an expired token. The expected access is written
+ * here by hand, independently of the route tables, and must cover exactly the routes the hub serves.
+ */
+class AccessMatrixTest {
+    /** Who may call each route, as the product promises it. self = the user named in the path, or an admin. */
+    private static final Map<String, String> PROMISE = new LinkedHashMap<>();
+
+    static {
+        PROMISE.put("GET /", "user:read");
+        PROMISE.put("GET /login", "anyone");
+        PROMISE.put("POST /login", "anyone");
+        PROMISE.put("POST /logout", "anyone");
+        PROMISE.put("GET /signup", "anyone");
+        PROMISE.put("POST /signup", "anyone");
+        PROMISE.put("GET /account", "user:read");
+        PROMISE.put("POST /account/password", "user:tokens");
+        PROMISE.put("POST /account/tokens", "user:tokens");
+        PROMISE.put("POST /account/tokens/{id}/revoke", "user:tokens");
+        PROMISE.put("GET /admin", "admin:read");
+        PROMISE.put("GET /admin/users", "admin:read");
+        PROMISE.put("POST /admin/users", "admin:admin");
+        PROMISE.put("GET /admin/users/{name}", "admin:read");
+        PROMISE.put("POST /admin/users/{name}/password", "admin:admin");
+        PROMISE.put("POST /admin/users/{name}/admin", "admin:admin");
+        PROMISE.put("POST /admin/users/{name}/state", "admin:admin");
+        PROMISE.put("POST /admin/users/{name}/delete", "admin:admin");
+        PROMISE.put("GET /admin/groups", "admin:read");
+        PROMISE.put("POST /admin/groups", "admin:admin");
+        PROMISE.put("GET /admin/groups/{name}", "admin:read");
+        PROMISE.put("POST /admin/groups/{name}/members", "admin:admin");
+        PROMISE.put("POST /admin/groups/{name}/delete", "admin:admin");
+        PROMISE.put("GET /admin/workshop", "admin:read");
+        PROMISE.put("POST /admin/workshop", "admin:admin");
+        PROMISE.put("POST /api/workshop", "admin:admin");
+        PROMISE.put("GET /admin/audit", "admin:read");
+        PROMISE.put("GET /api/audit", "admin:read");
+        PROMISE.put("GET /api/user", "user:read");
+        PROMISE.put("GET /api/users", "admin:read");
+        PROMISE.put("POST /api/users", "admin:admin");
+        PROMISE.put("GET /api/users/{name}", "self:read");
+        PROMISE.put("POST /api/users/{name}", "admin:admin");
+        PROMISE.put("PATCH /api/users/{name}", "admin:admin");
+        PROMISE.put("DELETE /api/users/{name}", "admin:admin");
+        PROMISE.put("POST /api/users/{name}/tokens", "self:tokens");
+        PROMISE.put("GET /api/users/{name}/tokens", "self:read");
+        PROMISE.put("GET /api/users/{name}/tokens/{id}", "self:read");
+        PROMISE.put("DELETE /api/users/{name}/tokens/{id}", "self:tokens");
+        PROMISE.put("GET /api/groups", "user:read");
+        PROMISE.put("POST /api/groups", "admin:admin");
+        PROMISE.put("GET /api/groups/{name}", "user:read");
+        PROMISE.put("POST /api/groups/{name}", "admin:admin");
+        PROMISE.put("DELETE /api/groups/{name}", "admin:admin");
+        PROMISE.put("POST /api/groups/{name}/users", "admin:admin");
+        PROMISE.put("DELETE /api/groups/{name}/users", "admin:admin");
+        PROMISE.put("GET /api/health", "anyone");
+        PROMISE.put("GET /metrics", "admin:read");
+        PROMISE.put("GET /api/openapi.json", "anyone");
+    }
+
+    /** The callers. Each is a user (or nobody) holding a token with some scopes, or a browser session. */
+    enum Caller {
+        ANONYMOUS(null, false, Set.of()),
+        ALICE("alice", false, Set.of("read", "servers", "files", "tokens")),
+        ALICE_READ_ONLY("alice", false, Set.of("read")),
+        BOB("bob", false, Set.of("read", "servers", "files", "tokens")),
+        ADMIN("admin", true, Set.of("read", "servers", "files", "tokens", "admin")),
+        ADMIN_READ_ONLY("admin", true, Set.of("read")),
+        ALICE_SESSION("alice", false, Set.of("read", "servers", "files", "tokens", "admin")),
+        ADMIN_SESSION("admin", true, Set.of("read", "servers", "files", "tokens", "admin")),
+        DISABLED_USER(null, false, Set.of()),
+        EXPIRED_TOKEN(null, false, Set.of());
+
+        final String user;
+        final boolean admin;
+        final Set<String> scopes;
+
+        Caller(String user, boolean admin, Set<String> scopes) {
+            this.user = user;
+            this.admin = admin;
+            this.scopes = scopes;
+        }
+
+        boolean isSession() {
+            return this == ALICE_SESSION || this == ADMIN_SESSION;
+        }
+
+        boolean isBadToken() {
+            return this == DISABLED_USER || this == EXPIRED_TOKEN;
+        }
+    }
+
+    static TestHub hub;
+    static final Map<Caller, HubClient> clients = new LinkedHashMap<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        hub = TestHub.start();
+        HubClient admin = hub.admin();
+        for (String u : List.of("alice", "bob", "carol", "loginmatrix")) {
+            admin.api("POST", "/api/users/" + u, "{\"password\":\"" + u + "-password-1\"}").expectStatus(201);
+        }
+        clients.put(Caller.ANONYMOUS, hub.client());
+        for (Caller c : Caller.values()) {
+            if (c.user != null && !c.isSession()) {
+                String scopes = c.scopes.stream().map(s -> "\"" + s + "\"").collect(Collectors.joining(","));
+                String token = admin.api("POST", "/api/users/" + c.user + "/tokens", "{\"scopes\":[" + scopes + "]}")
+                        .expectStatus(201).json("token");
+                clients.put(c, hub.client().withToken(token));
+            }
+        }
+        HubClient aliceSession = hub.client();
+        aliceSession.login("alice", "alice-password-1").expectStatus(303);
+        clients.put(Caller.ALICE_SESSION, aliceSession);
+        clients.put(Caller.ADMIN_SESSION, admin);
+
+        String carolToken = admin.api("POST", "/api/users/carol/tokens", "{\"scopes\":[\"read\",\"tokens\"]}").expectStatus(201).json("token");
+        admin.api("PATCH", "/api/users/carol", "{\"disabled\":true}").expectStatus(200);
+        clients.put(Caller.DISABLED_USER, hub.client().withToken(carolToken));
+
+        String shortLived = admin.api("POST", "/api/users/alice/tokens", "{\"scopes\":[\"read\"],\"expires_in\":1}").expectStatus(201).json("token");
+        HubClient expired = hub.client().withToken(shortLived);
+        Instant deadline = Instant.now().plusSeconds(10);
+        while (expired.api("GET", "/api/user").status() != 401) {
+            assertThat(Instant.now()).as("token should expire within its second").isBefore(deadline);
+            Thread.sleep(100);
+        }
+        clients.put(Caller.EXPIRED_TOKEN, expired);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        hub.close();
+    }
+
+    @Test
+    void thePromiseCoversExactlyTheRoutesTheHubServes() {
+        Set<String> served = new TreeSet<>();
+        for (Route r : hub.hub().routes()) {
+            served.add(r.method() + " " + r.template());
+        }
+        assertThat(served).as("every route needs a line in PROMISE, and every line a route")
+                .isEqualTo(new TreeSet<>(PROMISE.keySet()));
+    }
+
+    @Test
+    void everyCallerGetsExactlyTheAccessPromisedOnEveryRoute() {
+        List<String> wrong = new ArrayList<>();
+        for (var entry : PROMISE.entrySet()) {
+            String method = entry.getKey().split(" ")[0];
+            String template = entry.getKey().split(" ")[1];
+            for (Caller caller : Caller.values()) {
+                if (caller.isSession() && !method.equals("GET")) {
+                    continue; // cookie-borne writes need the CSRF token: CsrfTest covers them
+                }
+                Outcome expected = expected(entry.getValue(), caller, method);
+                HubClient.Res res = call(caller, method, template);
+                Outcome actual = classify(res, caller);
+                if (actual != expected) {
+                    wrong.add(String.format("%-40s %-16s expected %-7s got %s %d %s", entry.getKey(), caller, expected, actual,
+                            res.status(), res.body().length() > 160 ? res.body().substring(0, 160) : res.body()));
+                }
+            }
+        }
+        assertThat(wrong).as("routes whose access differs from the promise").isEmpty();
+    }
+
+    enum Outcome { ALLOWED, DENIED, CSRF }
+
+    private static Outcome expected(String promise, Caller caller, String method) {
+        if (caller.isBadToken()) {
+            return Outcome.DENIED; // a bad token is refused everywhere, never treated as anonymous
+        }
+        if (promise.equals("anyone")) {
+            return caller == Caller.ANONYMOUS && !method.equals("GET") ? Outcome.CSRF : Outcome.ALLOWED;
+        }
+        if (caller == Caller.ANONYMOUS) {
+            return Outcome.DENIED;
+        }
+        String[] p = promise.split(":");
+        if (!caller.scopes.contains(p[1])) {
+            return Outcome.DENIED;
+        }
+        switch (p[0]) {
+            case "user": return Outcome.ALLOWED;
+            case "admin": return caller.admin ? Outcome.ALLOWED : Outcome.DENIED;
+            case "self":
+                if ("alice".equals(caller.user)) {
+                    return Outcome.ALLOWED;
+                }
+                return caller.admin && (p[1].equals("read") || caller.scopes.contains("admin")) ? Outcome.ALLOWED : Outcome.DENIED;
+            default: throw new IllegalArgumentException(promise);
+        }
+    }
+
+    /** Denial is 401/403 from the access check, or a redirect to the login page; anything else got past it. */
+    private static Outcome classify(HubClient.Res res, Caller caller) {
+        if (res.body().contains("cross-site request refused")) {
+            return Outcome.CSRF;
+        }
+        if (res.status() == 303 && res.location().startsWith("/login?next=")) {
+            return Outcome.DENIED;
+        }
+        return res.status() == 401 || res.status() == 403 ? Outcome.DENIED : Outcome.ALLOWED;
+    }
+
+    /**
+     * Calls a route with arguments chosen so that a caller who gets past the access check changes nothing
+     * that later calls depend on: unknown groups and token ids, incomplete forms and bodies.
+     */
+    private static HubClient.Res call(Caller caller, String method, String template) {
+        HubClient c = clients.get(caller);
+        String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
+                .replace("{id}", "999999");
+        if (template.startsWith("/api/")) {
+            String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
+            if (template.equals("/api/users/{name}/tokens") && method.equals("POST")) {
+                body = "{\"scopes\":[\"read\"],\"expires_in\":60}";
+            }
+            if (caller.isSession()) {
+                c.get("/account");
+            }
+            return c.api(method, path, body);
+        }
+        if (method.equals("GET")) {
+            return c.get(path);
+        }
+        Map<String, String> form = new LinkedHashMap<>();
+        if (template.equals("/login")) {
+            form.put("username", "loginmatrix");
+            form.put("password", "loginmatrix-password-1");
+        }
+        if (template.equals("/account/password")) {
+            form.put("current_password", "x");
+            form.put("new_password", "different-1");
+            form.put("confirm", "different-2");
+        }
+        if (template.endsWith("/admin")) {
+            form.put("action", "revoke");
+        }
+        String body = form.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining("&"));
+        return c.send(HttpRequest.newBuilder(java.net.URI.create(c.base() + path))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).timeout(Duration.ofSeconds(30)),
+                Map.of("Content-Type", "application/x-www-form-urlencoded"));
+    }
+}
