@@ -12,6 +12,7 @@ import java.util.Map;
 import org.labhub.catalog.Catalog;
 import org.labhub.config.SitePaths;
 import org.labhub.storage.AtomicFiles;
+import org.labhub.storage.FileTrees;
 import org.labhub.web.Json;
 
 /**
@@ -54,7 +55,7 @@ public final class Backup {
         try {
             catalog.backupTo(staging.resolve("catalog"));
             for (String folder : List.of("homes", "retained-homes", "archives", "secrets")) {
-                TreeCopy.copy(paths.root().resolve(folder), staging.resolve(folder));
+                FileTrees.copy(paths.root().resolve(folder), staging.resolve(folder));
             }
             if (Files.exists(paths.defaultConfigFile())) {
                 Files.copy(paths.defaultConfigFile(), staging.resolve("labhub.conf"), StandardCopyOption.COPY_ATTRIBUTES);
@@ -69,7 +70,7 @@ public final class Backup {
             Files.move(staging, dest, StandardCopyOption.ATOMIC_MOVE);
             AtomicFiles.syncDirectory(dest.getParent());
         } catch (IOException | RuntimeException e) {
-            TreeCopy.delete(staging);
+            FileTrees.delete(staging);
             throw e;
         }
         return new Result(dest, size(dest), System.currentTimeMillis() - start);

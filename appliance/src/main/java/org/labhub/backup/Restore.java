@@ -7,6 +7,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.labhub.config.SitePaths;
 import org.labhub.storage.AtomicFiles;
+import org.labhub.storage.FileTrees;
 import tools.jackson.databind.JsonNode;
 import org.labhub.web.Json;
 
@@ -43,16 +44,16 @@ public final class Restore {
         Files.createDirectories(paths.root());
         for (String folder : List.of("homes", "retained-homes", "archives", "secrets")) {
             Path target = paths.root().resolve(folder);
-            TreeCopy.delete(target);
-            TreeCopy.copy(src.resolve(folder), target);
+            FileTrees.delete(target);
+            FileTrees.copy(src.resolve(folder), target);
         }
         if (Files.exists(src.resolve("labhub.conf"))) {
             Files.copy(src.resolve("labhub.conf"), paths.defaultConfigFile(), StandardCopyOption.REPLACE_EXISTING,
                     StandardCopyOption.COPY_ATTRIBUTES);
         }
         Path partial = paths.root().resolve(".db-restoring");
-        TreeCopy.delete(partial);
-        TreeCopy.copy(catalog, partial);
+        FileTrees.delete(partial);
+        FileTrees.copy(catalog, partial);
         Files.move(partial, paths.db(), StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.syncDirectory(paths.root());
     }

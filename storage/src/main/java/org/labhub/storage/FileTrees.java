@@ -1,4 +1,4 @@
-package org.labhub.backup;
+package org.labhub.storage;
 
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
@@ -9,11 +9,11 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 
-/** Copies a folder tree with permissions and times; symbolic links are copied as links, never followed. */
-final class TreeCopy {
-    private TreeCopy() {}
+/** Whole folder trees: copied with permissions and times (links copied as links, never followed), or deleted. */
+public final class FileTrees {
+    private FileTrees() {}
 
-    static void copy(Path from, Path to) throws IOException {
+    public static void copy(Path from, Path to) throws IOException {
         if (!Files.exists(from, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -45,7 +45,8 @@ final class TreeCopy {
         });
     }
 
-    static void delete(Path dir) throws IOException {
+    /** Deletes a tree; a missing one is fine. */
+    public static void delete(Path dir) throws IOException {
         if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -58,6 +59,9 @@ final class TreeCopy {
 
             @Override
             public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+                if (e != null) {
+                    throw e;
+                }
                 Files.delete(d);
                 return FileVisitResult.CONTINUE;
             }
