@@ -28,13 +28,26 @@ public final class PasswordHasher {
     private final int iterations;
     private final Semaphore slots;
     /** Verified against when the account does not exist, so unknown names cost the same time as known ones. */
-    private final String decoy;
+    private volatile String decoy;
 
     public PasswordHasher(LabhubConfig.Argon2 cost) {
         this.memoryKib = cost.memoryKib();
         this.iterations = cost.iterations();
         this.slots = new Semaphore(cost.maxConcurrent(), true);
-        this.decoy = hash(Secrets.randomToken(16));
+    }
+
+    /** Computes the decoy hash now (the hub calls this in the background at start, off the start-up path). */
+    public String decoy() {
+        String d = decoy;
+        if (d == null) {
+            synchronized (this) {
+                if (decoy == null) {
+                    decoy = hash(Secrets.randomToken(16));
+                }
+                d = decoy;
+            }
+        }
+        return d;
     }
 
     public String hash(String password) {
@@ -46,7 +59,7 @@ public final class PasswordHasher {
 
     /** True when {@code password} matches {@code stored}; with no stored hash, burns the same time and answers false. */
     public boolean verify(String password, String stored) {
-        String phc = stored == null ? decoy : stored;
+        String phc = stored == null ? decoy() : stored;
         Matcher m = PHC.matcher(phc);
         if (!m.matches()) {
             return false;

@@ -39,7 +39,8 @@ public final class Catalog implements AutoCloseable {
         HikariDataSource ds = new HikariDataSource(hc);
         try {
             var result = Flyway.configure().dataSource(ds).locations("classpath:db/migration").load().migrate();
-            log.atInfo().addKeyValue("schema", result.targetSchemaVersion)
+            String schema = result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion;
+            log.atInfo().addKeyValue("schema", schema)
                     .addKeyValue("applied", result.migrationsExecuted).log("catalog ready");
         } catch (RuntimeException e) {
             ds.close();

@@ -169,6 +169,7 @@ public final class Hub implements AutoCloseable {
         Hub hub = new Hub(lock, catalog, server, control, maintenance, router, firstAdmin, config.tls().enabled());
         server.start();
         control.start();
+        maintenance.execute(hasher::decoy);
         maintenance.scheduleWithFixedDelay(() -> {
             try {
                 sessions.purgeExpired();
