@@ -26,6 +26,7 @@ import org.labhub.config.SitePaths;
 import org.labhub.server.Hub;
 import org.labhub.server.LogSetup;
 import org.labhub.web.Json;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The {@code labhub} command: {@code run} serves the hub; {@code backup}, {@code restore}, {@code config-doc}
@@ -108,13 +109,29 @@ public final class Main {
         } catch (DataRootLock.DataRootInUseException running) {
             String answer = postToControlSocket(paths.controlSocket(), "/backup",
                     Json.MAPPER.writeValueAsString(Map.of("target", target.toString())));
-            System.out.println("online backup by the running hub: " + answer);
-            return answer.contains("\"error\"") ? 1 : 0;
+            return reportOnlineBackup(answer);
         }
         try (lock; Catalog catalog = Catalog.open(paths.db())) {
             Backup.Result r = new Backup(catalog, paths).to(target);
             System.out.println("backup written to " + r.target() + " (" + r.bytes() + " bytes, " + r.millis() + " ms)");
         }
+        return 0;
+    }
+
+    /** The hub answers {@code {"target":…}} or {@code {"error":…,"message":…}}; a refusal goes to stderr like any other. */
+    private static int reportOnlineBackup(String answer) {
+        JsonNode reply;
+        try {
+            reply = Json.MAPPER.readTree(answer);
+        } catch (RuntimeException e) {
+            reply = null;
+        }
+        if (reply == null || !reply.isObject() || reply.has("error") || !reply.has("target")) {
+            String why = reply != null && reply.has("message") ? reply.path("message").asString() : answer;
+            System.err.println("labhub: the running hub did not make the backup: " + why);
+            return 1;
+        }
+        System.out.println("online backup by the running hub: " + answer);
         return 0;
     }
 

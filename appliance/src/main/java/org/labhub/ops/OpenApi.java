@@ -41,7 +41,7 @@ public final class OpenApi {
     private static Map<String, Object> document(List<Route> routes, String version) {
         Map<String, Object> doc = new LinkedHashMap<>();
         doc.put("openapi", "3.1.0");
-        doc.put("info", Map.of("title", "labhub API", "version", version,
+        doc.put("info", ordered("title", "labhub API", "version", version,
                 "description", "JSON API of labhub. Authenticate with \"Authorization: token <token>\" (or Bearer). "
                         + "Errors are {\"error\": code, \"message\": text}. Shaped after JupyterHub's REST API."));
         Map<String, Map<String, Object>> paths = new TreeMap<>();
@@ -52,13 +52,25 @@ public final class OpenApi {
             paths.computeIfAbsent(r.template(), k -> new LinkedHashMap<>()).put(r.method().toLowerCase(), operation(r));
         }
         doc.put("paths", paths);
-        doc.put("components", Map.of(
-                "securitySchemes", Map.of(
-                        "token", Map.of("type", "http", "scheme", "bearer", "description", "API token; \"token <t>\" is accepted too"),
-                        "basic", Map.of("type", "http", "scheme", "basic", "description", "only to create a token")),
-                "schemas", Map.of("Error", Map.of("type", "object", "required", List.of("error", "message"),
-                        "properties", Map.of("error", Map.of("type", "string"), "message", Map.of("type", "string"))))));
+        doc.put("components", ordered(
+                "securitySchemes", ordered(
+                        "token", ordered("type", "http", "scheme", "bearer", "description", "API token; \"token <t>\" is accepted too"),
+                        "basic", ordered("type", "http", "scheme", "basic", "description", "only to create a token")),
+                "schemas", ordered("Error", ordered("type", "object", "required", List.of("error", "message"),
+                        "properties", ordered("error", ordered("type", "string"), "message", ordered("type", "string"))))));
         return doc;
+    }
+
+    /**
+     * A JSON object whose keys keep the order written. Not {@code Map.of}: its iteration order changes from one JVM
+     * to the next, which made the generated text differ between runs and docs/openapi.json impossible to keep equal.
+     */
+    private static Map<String, Object> ordered(Object... keysAndValues) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
     }
 
     private static Map<String, Object> operation(Route r) {
@@ -68,7 +80,7 @@ public final class OpenApi {
         List<Map<String, Object>> params = new ArrayList<>();
         Matcher m = PARAM.matcher(r.template());
         while (m.find()) {
-            params.add(Map.of("name", m.group(1), "in", "path", "required", true, "schema", Map.of("type", "string")));
+            params.add(ordered("name", m.group(1), "in", "path", "required", true, "schema", ordered("type", "string")));
         }
         if (!params.isEmpty()) {
             op.put("parameters", params);
@@ -85,11 +97,11 @@ public final class OpenApi {
         }
         op.put("x-access", r.access().toString());
         if (r.method().equals("POST") || r.method().equals("PATCH")) {
-            op.put("requestBody", Map.of("required", false, "content", Map.of("application/json", Map.of("schema", Map.of("type", "object")))));
+            op.put("requestBody", ordered("required", false, "content", ordered("application/json", ordered("schema", ordered("type", "object")))));
         }
-        Map<String, Object> error = Map.of("description", "error", "content",
-                Map.of("application/json", Map.of("schema", Map.of("$ref", "#/components/schemas/Error"))));
-        op.put("responses", Map.of("2XX", Map.of("description", "success"), "4XX", error, "5XX", error));
+        Map<String, Object> error = ordered("description", "error", "content",
+                ordered("application/json", ordered("schema", ordered("$ref", "#/components/schemas/Error"))));
+        op.put("responses", ordered("2XX", ordered("description", "success"), "4XX", error, "5XX", error));
         return op;
     }
 }

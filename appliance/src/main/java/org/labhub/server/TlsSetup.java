@@ -30,6 +30,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
@@ -120,7 +121,9 @@ public final class TlsSetup {
                     new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "::1")}));
             X509Certificate cert = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-            AtomicFiles.writePrivate(keyFile, pem(pair.getPrivate()));
+            // PKCS#8 ("PRIVATE KEY"): written as a bare java.security.PrivateKey, an EC key came out as SEC1 without
+            // its curve, which no reader (keyStore above included) can load.
+            AtomicFiles.writePrivate(keyFile, pem(new JcaPKCS8Generator(pair.getPrivate(), null)));
             AtomicFiles.write(certFile, pem(cert));
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new IllegalStateException("cannot generate a self-signed certificate: " + e.getMessage(), e);

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
 
 /**
  * An HTTP client that behaves like a browser towards the hub: it keeps cookies, sends its Origin on
@@ -31,9 +32,18 @@ public final class HubClient {
     private String token;
 
     public HubClient(String base) {
+        this(base, null);
+    }
+
+    /** A client for an HTTPS hub that trusts what {@code tls} trusts (null: the JDK's default trust). */
+    public HubClient(String base, SSLContext tls) {
         this.base = base;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        HttpClient.Builder b = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(10));
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.http = b.build();
     }
 
     public String base() { return base; }
