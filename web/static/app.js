@@ -11,8 +11,21 @@ document.addEventListener("submit", (event) => {
 document.addEventListener("click", (event) => {
   const copy = event.target.closest("[data-copy]");
   if (copy) {
-    const text = document.getElementById(copy.dataset.copy).textContent;
-    navigator.clipboard.writeText(text).then(() => { copy.textContent = "Copied"; });
+    const source = document.getElementById(copy.dataset.copy);
+    const select = () => {
+      // Without the clipboard API (plain http on a LAN address is not a secure context), select the
+      // text so that Ctrl+C copies it.
+      const range = document.createRange();
+      range.selectNodeContents(source);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      copy.textContent = "Selected: press Ctrl+C";
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(source.textContent).then(() => { copy.textContent = "Copied"; }, select);
+    } else {
+      select();
+    }
   }
   if (event.target.closest("[data-print]")) {
     window.print();

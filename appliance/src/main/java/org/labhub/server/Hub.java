@@ -205,11 +205,23 @@ public final class Hub implements AutoCloseable {
         assets.setBaseResource(ResourceFactory.of(server).newClassLoaderResource("web/"));
         assets.setDirAllowed(false);
         assets.setCacheControl("max-age=3600");
-        Handler.Abstract dispatch = new Handler.Abstract() {
+        // The assets handler is this wrapper's child so that Jetty starts it with the server: an unstarted
+        // ResourceHandler has no content factory and answers every /static/ request with a 500.
+        Handler.Wrapper dispatch = new Handler.Wrapper(assets) {
+            /**
+             * Blocking, whatever the child says: the router reads form bodies and the database on the calling
+             * thread. A wrapper would otherwise take the ResourceHandler's NON_BLOCKING and let Jetty run the
+             * router on a selector thread, where waiting for a form body that comes in a later packet deadlocks.
+             */
+            @Override
+            public InvocationType getInvocationType() {
+                return InvocationType.BLOCKING;
+            }
+
             @Override
             public boolean handle(Request request, Response response, Callback callback) throws Exception {
                 if (Request.getPathInContext(request).startsWith("/static/")) {
-                    if (assets.handle(request, response, callback)) {
+                    if (super.handle(request, response, callback)) {
                         return true;
                     }
                 }
