@@ -19,6 +19,8 @@ public final class HiddenErrorHandler extends ErrorHandler {
         int status = response.getStatus() < 400 ? 500 : response.getStatus();
         String phrase = HttpStatus.getMessage(status);
         response.setStatus(status);
+        // Requests Jetty rejects before the handler tree (bad URIs, oversized headers) never pass SecurityHeaders.
+        SecurityHeaders.addTo(response.getHeaders(), request.isSecure());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         String code = phrase.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", "_");
         Content.Sink.write(response, true, "{\"error\":\"" + code + "\",\"message\":\"" + phrase + "\"}", callback);

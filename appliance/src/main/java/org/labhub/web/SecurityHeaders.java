@@ -20,7 +20,12 @@ public final class SecurityHeaders extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        HttpFields.Mutable h = response.getHeaders();
+        addTo(response.getHeaders(), tls);
+        return super.handle(request, response, callback);
+    }
+
+    /** The headers themselves, also used by {@link HiddenErrorHandler} for answers Jetty gives outside this wrapper. */
+    static void addTo(HttpFields.Mutable h, boolean tls) {
         h.put("Content-Security-Policy", CSP);
         h.put("X-Content-Type-Options", "nosniff");
         h.put("X-Frame-Options", "DENY");
@@ -30,6 +35,5 @@ public final class SecurityHeaders extends Handler.Wrapper {
         if (tls) {
             h.put("Strict-Transport-Security", "max-age=31536000");
         }
-        return super.handle(request, response, callback);
     }
 }
