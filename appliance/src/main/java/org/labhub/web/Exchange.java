@@ -16,6 +16,8 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.labhub.auth.Principal;
 import tools.jackson.core.JacksonException;
+import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.PropertyBindingException;
 
 /** One request and its response, with the helpers handlers need; the only HTTP type handlers see. */
 public final class Exchange {
@@ -132,8 +134,24 @@ public final class Exchange {
         try {
             return Json.MAPPER.readValue(text, type);
         } catch (JacksonException e) {
-            throw HttpError.badRequest("invalid JSON body: " + e.getOriginalMessage());
+            throw HttpError.badRequest(describe(e));
         }
+    }
+
+    /** Says what is wrong with a JSON body in the client's terms: field names, never our class names. */
+    static String describe(JacksonException e) {
+        if (e instanceof PropertyBindingException p) {
+            List<String> known = p.getKnownPropertyIds() == null ? List.of()
+                    : p.getKnownPropertyIds().stream().map(String::valueOf).sorted().toList();
+            return "unknown field \"" + p.getPropertyName() + "\"" + (known.isEmpty() ? "" : "; known fields: " + String.join(", ", known));
+        }
+        String field = e.getPath().stream().map(r -> r.getPropertyName() != null ? r.getPropertyName() : "[" + r.getIndex() + "]")
+                .reduce((a, b) -> a + "." + b).orElse("");
+        if (e instanceof MismatchedInputException) {
+            return field.isEmpty() ? "the JSON body has the wrong shape (expected an object)" : "field \"" + field + "\" has the wrong type";
+        }
+        String message = e.getOriginalMessage() == null ? "malformed" : e.getOriginalMessage();
+        return "invalid JSON body: " + message.replaceAll("\\s*\\([^)]*(class|org\\.labhub|java\\.)[^)]*\\)", "");
     }
 
     public void setHeader(String name, String value) {

@@ -68,8 +68,22 @@ public final class Router extends Handler.Abstract {
             }
         }
         Map<String, String> params = match == null ? Map.of() : match.spec.getPathParams(path);
-        Exchange ex = new Exchange(request, response, callback, params == null ? Map.of() : params);
         String template = match == null ? "unmatched" : match.route.template();
+        // Observed when the response completes, so answers written later (held-back logins) count right.
+        Callback observed = new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                observer.observe(method, template, response.getStatus(), System.nanoTime() - start);
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                observer.observe(method, template, 500, System.nanoTime() - start);
+                super.failed(x);
+            }
+        };
+        Exchange ex = new Exchange(request, response, observed, params == null ? Map.of() : params);
         try {
             if (match == null) {
                 if (!allowed.isEmpty()) {
@@ -92,8 +106,6 @@ public final class Router extends Handler.Abstract {
         } catch (Exception e) {
             log.atError().setCause(e).addKeyValue("method", method).addKeyValue("route", template).log("request failed");
             respondWithError(ex, new HttpError(500, "internal_error", "something went wrong on the hub; the error was logged"));
-        } finally {
-            observer.observe(method, template, response.getStatus(), System.nanoTime() - start);
         }
         return true;
     }

@@ -63,7 +63,10 @@ class UsersApiTest {
         assertThat(admin.api("POST", "/api/users/shortpw", "{\"password\":\"short\"}").expectStatus(400).json("message"))
                 .contains("at least 10");
         assertThat(admin.api("POST", "/api/users/typo", "{\"pasword\":\"long-enough-1\"}").expectStatus(400).json("message"))
-                .contains("pasword");
+                .isEqualTo("unknown field \"pasword\"; known fields: admin, password");
+        assertThat(admin.api("POST", "/api/users/typo", "{\"admin\":[1,2]}").expectStatus(400).json("message"))
+                .isEqualTo("field \"admin\" has the wrong type");
+        assertThat(admin.api("POST", "/api/users/typo", "[1]").expectStatus(400).json("message")).doesNotContain("org.labhub", "class ");
         assertThat(admin.api("POST", "/api/users/broken", "{\"password\":").expectStatus(400).json("error")).isEqualTo("bad_request");
         admin.api("POST", "/api/users/dup1", "{}").expectStatus(201);
         assertThat(admin.api("POST", "/api/users/dup1", "{}").expectStatus(409).json("message")).contains("already exists");
