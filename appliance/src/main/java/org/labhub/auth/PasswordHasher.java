@@ -27,21 +27,28 @@ public final class PasswordHasher {
     private final int memoryKib;
     private final int iterations;
     private final Semaphore slots;
-    /** Verified against when the account does not exist, so unknown names cost the same time as known ones. */
+    /**
+     * Verified against when the account does not exist, so unknown names cost the same time as known ones.
+     * Random salt and random "hash" with the configured costs: verifying costs exactly one Argon2id computation, and
+     * nothing is computed at start-up (a real hash here cost every start one cold-JIT Argon2id run, about a second).
+     */
     private final String decoy;
 
     public PasswordHasher(LabhubConfig.Argon2 cost) {
         this.memoryKib = cost.memoryKib();
         this.iterations = cost.iterations();
         this.slots = new Semaphore(cost.maxConcurrent(), true);
-        this.decoy = hash(Secrets.randomToken(16));
+        this.decoy = phc(Secrets.randomBytes(SALT_BYTES), Secrets.randomBytes(HASH_BYTES));
     }
 
     public String hash(String password) {
         byte[] salt = Secrets.randomBytes(SALT_BYTES);
-        byte[] out = compute(password, salt, memoryKib, iterations, 1, HASH_BYTES);
+        return phc(salt, compute(password, salt, memoryKib, iterations, 1, HASH_BYTES));
+    }
+
+    private String phc(byte[] salt, byte[] hash) {
         Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + b64.encodeToString(salt) + "$" + b64.encodeToString(out);
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=1$" + b64.encodeToString(salt) + "$" + b64.encodeToString(hash);
     }
 
     /** True when {@code password} matches {@code stored}; with no stored hash, burns the same time and answers false. */
