@@ -8,7 +8,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
 cd "$ROOT"
-HUB_JAR=$ROOT/appliance/target/labhub.jar
+# BENCH_HUB_JAR runs the benchmarks against another build (an older commit's jar, with its lib/ beside it).
+HUB_JAR=${BENCH_HUB_JAR:-$ROOT/appliance/target/labhub.jar}
 BENCH_JAR=$ROOT/bench/target/labhub-bench.jar
 ALL=(startup api-users login)
 SETTLE_SECONDS=10
@@ -45,7 +46,7 @@ stale() {
 mkdir -p bench/target
 exec > >(tee bench/target/last-run.txt) 2>&1
 
-if stale "$HUB_JAR" appliance/src storage/src web pom.xml appliance/pom.xml storage/pom.xml || [[ ! -d appliance/target/lib ]]; then
+if [[ -z ${BENCH_HUB_JAR:-} ]] && { stale "$HUB_JAR" appliance/src storage/src web pom.xml appliance/pom.xml storage/pom.xml || [[ ! -d appliance/target/lib ]]; }; then
   echo "bench: building the hub (mvn -B -q -o -DskipTests package)" >&2
   mvn -B -q -o -DskipTests package
   touch "$HUB_JAR"
@@ -84,6 +85,7 @@ trap 'exit 130' INT TERM
 start_jvm() {
   local name=$1 log=$TMP/$1.log i line
   shift
+  : >"$log"
   "$@" >"$log" 2>&1 &
   STARTED_PID=$!
   PIDS+=("$STARTED_PID")
@@ -175,7 +177,7 @@ run_login() {
 
 main() {
   echo "bench: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
-    "$("$JAVA" -version 2>&1 | head -n 1); hub $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "$("$JAVA" -version 2>&1 | head -n 1); hub ${BENCH_HUB_JAR:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}" \
     "${LABHUB_JAVA_OPTS:+with LABHUB_JAVA_OPTS=$LABHUB_JAVA_OPTS}"
   echo "bench: the machine may be shared: compare each result with its own baseline (same run), not across runs"
   local name started=$SECONDS
