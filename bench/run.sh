@@ -124,8 +124,13 @@ ratio() {
   awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'
 }
 
+# Runs a load generator. In the background plus wait, so an interrupt is handled at once (bash defers traps until a
+# foreground child ends) and cleanup stops the generator too.
 bench_java() {
-  "$JAVA" -jar "$BENCH_JAR" "$@"
+  "$JAVA" -jar "$BENCH_JAR" "$@" &
+  local pid=$!
+  PIDS+=("$pid")
+  wait "$pid"
 }
 
 note_load() {
