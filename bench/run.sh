@@ -15,7 +15,7 @@ ALL=(startup api-users login)
 SETTLE_SECONDS=10
 
 usage() {
-  echo "usage: bench/run.sh [startup|api-users|login]   (no NAME: all three, about 4 minutes)"
+  echo "usage: bench/run.sh [startup|api-users|login]   (no NAME: all three, 2 to 4 minutes)"
 }
 
 case ${1:-} in
