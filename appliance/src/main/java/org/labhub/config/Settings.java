@@ -49,7 +49,7 @@ public final class Settings {
     public static final Setting<Integer> AUTH_HASH_ITERATIONS = Setting.integer("auth.argon2.iterations", 2, 1, 20,
             "Argon2id time cost (passes over memory).");
     public static final Setting<Integer> AUTH_MAX_CONCURRENT_HASHES = Setting.integer("auth.argon2.max_concurrent", 2, 1, 64,
-            "Password hashes computed at once; more wait, so a login flood cannot exhaust CPU or memory.");
+            "Password hashes computed at once; up to 16 callers per hash wait for one (at most 10 s), more get 503 at once, so a login flood cannot exhaust CPU, memory or request threads.");
 
     public static final Setting<String> LOG_LEVEL = Setting.oneOf("log.level", "INFO",
             List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "Least severe log level written.");

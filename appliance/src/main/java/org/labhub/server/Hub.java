@@ -79,6 +79,8 @@ public final class Hub implements AutoCloseable {
     /** Version of the API contract in docs/openapi.json; changes only when the API does. */
     public static final String API_VERSION = "0.1.0";
     public static final String VERSION = Optional.ofNullable(Hub.class.getPackage().getImplementationVersion()).orElse("dev");
+    /** Connections the kernel may hold for the hub before it accepts them. */
+    private static final int ACCEPT_QUEUE = 1024;
 
     private final DataRootLock lock;
     private final Catalog catalog;
@@ -169,7 +171,6 @@ public final class Hub implements AutoCloseable {
         Hub hub = new Hub(lock, catalog, server, control, maintenance, router, firstAdmin, config.tls().enabled());
         server.start();
         control.start();
-        maintenance.execute(hasher::decoy);
         maintenance.scheduleWithFixedDelay(() -> {
             try {
                 sessions.purgeExpired();
@@ -199,6 +200,10 @@ public final class Hub implements AutoCloseable {
         }
         connector.setHost(config.http().bind());
         connector.setPort(config.http().port());
+        // Jetty's default (0) leaves the JDK's listen backlog of 50: when a class of 200 connects at once, the kernel drops
+        // the surplus SYNs and those browsers retry a second later (bench/run.sh api-users, docs/benchmarks.md).
+        // Linux caps this at net.core.somaxconn (4096 by default).
+        connector.setAcceptQueueSize(ACCEPT_QUEUE);
         server.addConnector(connector);
 
         ResourceHandler assets = new ResourceHandler();

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users or login; none runs all three.
+# Each prints its result next to a baseline measured in the same run, and a ratio. The hub always runs as its own
+# process (the real jar), on 127.0.0.1, a port it picks itself, a fresh data root under a temp folder, and its default
+# configuration: LABHUB_* variables of this shell are not passed on (LABHUB_JAVA_OPTS is, as ./labhub run does).
+# The output is also kept in bench/target/last-run.txt.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)
+cd "$ROOT"
+# BENCH_HUB_JAR runs the benchmarks against another build (an older commit's jar, with its lib/ beside it).
+HUB_JAR=${BENCH_HUB_JAR:-$ROOT/appliance/target/labhub.jar}
+BENCH_JAR=$ROOT/bench/target/labhub-bench.jar
+ALL=(startup api-users login)
+SETTLE_SECONDS=10
+
+usage() {
+  echo "usage: bench/run.sh [startup|api-users|login]   (no NAME: all three, 2 to 4 minutes)"
+}
+
+case ${1:-} in
+  '') SELECTED=("${ALL[@]}") ;;
+  startup | api-users | login) SELECTED=("$1") ;;
+  -h | --help) usage; exit 0 ;;
+  *) usage >&2; exit 2 ;;
+esac
+(($# <= 1)) || { usage >&2; exit 2; }
+
+if [[ -n ${JAVA_HOME:-} && -x $JAVA_HOME/bin/java ]]; then JAVA=$JAVA_HOME/bin/java; else JAVA=$(command -v java); fi
+JAVA_OPTS=()
+read -r -a JAVA_OPTS <<<"${LABHUB_JAVA_OPTS:-}"
+# The hub's environment without LABHUB_* settings, so it runs on its defaults (Argon2id 19 MiB, t=2, 2 at a time).
+HUB_ENV=(env)
+for v in $(compgen -e); do
+  if [[ $v == LABHUB_* ]]; then HUB_ENV+=(-u "$v"); fi
+done
+
+# True when $1 is missing or a file under the other arguments is newer.
+stale() {
+  local target=$1
+  shift
+  [[ -f $target ]] || return 0
+  [[ -n $(find "$@" -type f -newer "$target" -print -quit 2>/dev/null) ]]
+}
+
+mkdir -p bench/target
+exec > >(tee bench/target/last-run.txt) 2>&1
+
+if [[ -z ${BENCH_HUB_JAR:-} ]] && { stale "$HUB_JAR" appliance/src storage/src web pom.xml appliance/pom.xml storage/pom.xml || [[ ! -d appliance/target/lib ]]; }; then
+  echo "bench: building the hub (mvn -B -q -o -DskipTests package)" >&2
+  mvn -B -q -o -DskipTests package
+  touch "$HUB_JAR"
+fi
+if stale "$BENCH_JAR" bench/src bench/pom.xml pom.xml; then
+  echo "bench: building the load generators (mvn -B -q -o -f bench/pom.xml package)" >&2
+  mvn -B -q -o -f bench/pom.xml package
+  touch "$BENCH_JAR"
+fi
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/labhub-bench.XXXXXX")
+PIDS=()
+
+# Stops one process we started: SIGTERM, up to 30 s, then SIGKILL.
+stop_pid() {
+  local pid=$1 i
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < 300; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_jvm NAME COMMAND...: runs COMMAND in the background with its output in $TMP/NAME.log and waits (at most
+# 60 s) for its "serving http://127.0.0.1:PORT/" line. Sets STARTED_PID and STARTED_URL.
+start_jvm() {
+  local name=$1 log=$TMP/$1.log i line
+  shift
+  : >"$log"
+  "$@" >"$log" 2>&1 &
+  STARTED_PID=$!
+  PIDS+=("$STARTED_PID")
+  for ((i = 0; i < 600; i++)); do
+    line=$(grep -o -m1 'serving http://127\.0\.0\.1:[0-9]*/' "$log" || true)
+    if [[ -n $line ]]; then
+      STARTED_URL=${line#serving }
+      STARTED_URL=${STARTED_URL%/}
+      return 0
+    fi
+    kill -0 "$STARTED_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "bench: $name did not start; its log:" >&2
+  tail -n 40 "$log" >&2
+  exit 1
+}
+
+# start_hub NAME: a hub on a new data root $TMP/NAME. Sets HUB_PID, HUB_URL, HUB_DATA.
+start_hub() {
+  HUB_DATA=$TMP/$1
+  mkdir -p "$HUB_DATA"
+  start_jvm "$1" "${HUB_ENV[@]}" "$JAVA" "${JAVA_OPTS[@]}" -jar "$HUB_JAR" run --data "$HUB_DATA" --port 0 --bind 127.0.0.1
+  HUB_PID=$STARTED_PID HUB_URL=$STARTED_URL
+}
+
+rss_kib() {
+  awk '/^VmRSS:/ {print $2}' "/proc/$1/status"
+}
+
+mib() {
+  awk -v k="$1" 'BEGIN {printf "%.0f MiB", k / 1024}'
+}
+
+ratio() {
+  awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'
+}
+
+# Runs a load generator. In the background plus wait, so an interrupt is handled at once (bash defers traps until a
+# foreground child ends) and cleanup stops the generator too.
+bench_java() {
+  "$JAVA" -jar "$BENCH_JAR" "$@" &
+  local pid=$!
+  PIDS+=("$pid")
+  wait "$pid"
+}
+
+note_load() {
+  echo "bench: $1 starts; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+}
+
+run_startup() {
+  note_load startup
+  bench_java startup --java "$JAVA" --java-opts "${LABHUB_JAVA_OPTS:-}" --hub-jar "$HUB_JAR" --bench-jar "$BENCH_JAR" \
+    --tmp "$TMP" --runs 5
+}
+
+# api-users, with the memory readings around it: the hub's RSS after start, after the load, after 10 s idle, and
+# after a forced full GC; a bare JVM (bench BareHealth) started alongside and read at the same moments is the baseline.
+run_api_users() {
+  note_load api-users
+  start_hub api-users
+  start_jvm bare "$JAVA" "${JAVA_OPTS[@]}" -cp "$BENCH_JAR" org.labhub.bench.BareHealth
+  local bare=$STARTED_PID
+  sleep 2
+  local hub_start bare_start hub_load bare_load hub_idle bare_idle hub_gc bare_gc
+  hub_start=$(rss_kib "$HUB_PID") bare_start=$(rss_kib "$bare")
+  bench_java api-users --url "$HUB_URL" --data "$HUB_DATA" --pid "$HUB_PID" --users 200 --rounds 5
+  hub_load=$(rss_kib "$HUB_PID") bare_load=$(rss_kib "$bare")
+  sleep "$SETTLE_SECONDS"
+  hub_idle=$(rss_kib "$HUB_PID") bare_idle=$(rss_kib "$bare")
+  jcmd "$HUB_PID" GC.run >/dev/null 2>&1 || true
+  jcmd "$bare" GC.run >/dev/null 2>&1 || true
+  sleep 2
+  hub_gc=$(rss_kib "$HUB_PID") bare_gc=$(rss_kib "$bare")
+  printf 'memory: hub RSS 2 s after start %s, after the api-users load %s, after %s s idle %s, after a forced GC (jcmd GC.run) %s\n' \
+    "$(mib "$hub_start")" "$(mib "$hub_load")" "$SETTLE_SECONDS" "$(mib "$hub_idle")" "$(mib "$hub_gc")"
+  printf 'memory: baseline bare JVM (idle) %s / %s / %s / %s; ratio after start %s, after load %s, after idle %s, after GC %s\n' \
+    "$(mib "$bare_start")" "$(mib "$bare_load")" "$(mib "$bare_idle")" "$(mib "$bare_gc")" "$(ratio "$hub_start" "$bare_start")" \
+    "$(ratio "$hub_load" "$bare_load")" "$(ratio "$hub_idle" "$bare_idle")" "$(ratio "$hub_gc" "$bare_gc")"
+  local verdict=met
+  ((hub_idle < 200 * 1024)) || verdict=MISSED
+  printf 'memory: target < 200 MiB RSS when idle (after the load and %s s): %s (%s)\n' "$SETTLE_SECONDS" "$verdict" "$(mib "$hub_idle")"
+  stop_pid "$bare"
+  stop_pid "$HUB_PID"
+}
+
+run_login() {
+  note_load login
+  start_hub login
+  bench_java login --url "$HUB_URL" --data "$HUB_DATA" --pid "$HUB_PID" --logins 20 --reps 3 --flood 500
+  stop_pid "$HUB_PID"
+}
+
+main() {
+  echo "bench: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
+    "$("$JAVA" -version 2>&1 | head -n 1); hub ${BENCH_HUB_JAR:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}" \
+    "${LABHUB_JAVA_OPTS:+with LABHUB_JAVA_OPTS=$LABHUB_JAVA_OPTS}"
+  echo "bench: the machine may be shared: compare each result with its own baseline (same run), not across runs"
+  local name started=$SECONDS
+  for name in "${SELECTED[@]}"; do
+    case $name in
+      startup) run_startup ;;
+      api-users) run_api_users ;;
+      login) run_login ;;
+    esac
+  done
+  echo "bench: done in $((SECONDS - started)) s"
+}
+
+main
