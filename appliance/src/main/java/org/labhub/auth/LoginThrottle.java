@@ -12,7 +12,7 @@ import org.labhub.config.LabhubConfig;
 
 /**
  * Slows down and then stops password guessing, per account name and per client address.
- * Failures within the window are counted; past the free ones each failed answer is delayed (doubling),
+ * Attempts within the window are counted from the moment they start (successful ones are taken back); past the free ones each failed answer is delayed (doubling),
  * and past the lockout further attempts get 429 without a password check. Account names are counted
  * whether or not the account exists, so the answers never reveal which names are real.
  */
@@ -30,31 +30,40 @@ public final class LoginThrottle {
         this.clock = clock;
     }
 
-    /** How long the caller must wait before trying again, or zero when an attempt may proceed. */
-    public Duration refusal(String account, String address) {
-        Instant now = clock.instant();
-        Duration wait = Duration.ZERO;
-        Deque<Instant> a = accounts.get(key(account));
-        if (a != null && count(a, now) >= limits.accountLockout()) {
-            wait = untilOldestExpires(a, now);
+    /**
+     * An attempt under way. It counts against its account and address from the moment it starts, so
+     * concurrent guesses cannot all slip past the limits before the first one fails.
+     */
+    public record Attempt(String account, String address, Instant at, int accountCount, Duration refusal) {
+        public boolean refused() {
+            return !refusal.isZero();
         }
-        Deque<Instant> b = addresses.get(address);
-        if (b != null && count(b, now) >= limits.addressLockout()) {
-            Duration w = untilOldestExpires(b, now);
-            wait = w.compareTo(wait) > 0 ? w : wait;
-        }
-        return wait;
     }
 
-    /** Records a failed attempt and returns how long to hold back its answer. */
-    public Duration failed(String account, String address) {
+    /** Starts an attempt: refused (with how long to wait) past a lockout, else counted at once. */
+    public Attempt begin(String account, String address) {
         Instant now = clock.instant();
         if (accounts.size() + addresses.size() > MAX_TRACKED) {
             evictStale(now);
         }
-        int n = record(accounts, key(account), now);
-        record(addresses, address, now);
-        int beyondFree = n - limits.freeFailures();
+        String key = key(account);
+        Deque<Instant> byAddress = addresses.computeIfAbsent(address, k -> new ArrayDeque<>());
+        Duration wait = tryRecord(byAddress, now, limits.addressLockout());
+        if (!wait.isZero()) {
+            return new Attempt(key, address, now, 0, wait);
+        }
+        Deque<Instant> byAccount = accounts.computeIfAbsent(key, k -> new ArrayDeque<>());
+        wait = tryRecord(byAccount, now, limits.accountLockout());
+        if (!wait.isZero()) {
+            forget(byAddress, now);
+            return new Attempt(key, address, now, 0, wait);
+        }
+        return new Attempt(key, address, now, count(byAccount, now), Duration.ZERO);
+    }
+
+    /** The attempt failed: it stays counted; returns how long to hold back its answer. */
+    public Duration failed(Attempt attempt) {
+        int beyondFree = attempt.accountCount() - limits.freeFailures();
         if (beyondFree <= 0) {
             return Duration.ZERO;
         }
@@ -62,22 +71,38 @@ public final class LoginThrottle {
         return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
     }
 
-    /** A correct password clears the account's failures (not the address's: one good account must not launder guesses). */
-    public void succeeded(String account) {
-        accounts.remove(key(account));
-    }
-
-    private int record(Map<String, Deque<Instant>> map, String key, Instant now) {
-        Deque<Instant> q = map.computeIfAbsent(key, k -> new ArrayDeque<>());
-        synchronized (q) {
-            prune(q, now);
-            q.addLast(now);
-            while (q.size() > 10_000) {
-                q.removeFirst();
-            }
-            return q.size();
+    /**
+     * The password was right: the account's failures are cleared, and this attempt no longer counts against its
+     * address (people behind one address who log in correctly never lock each other out). Earlier failures from
+     * the address still count: one good account must not launder guesses at others.
+     */
+    public void succeeded(Attempt attempt) {
+        accounts.remove(attempt.account());
+        Deque<Instant> q = addresses.get(attempt.address());
+        if (q != null) {
+            forget(q, attempt.at());
         }
     }
+
+    private Duration tryRecord(Deque<Instant> q, Instant now, int limit) {
+        synchronized (q) {
+            prune(q, now);
+            if (q.size() >= limit) {
+                Instant oldest = q.peekFirst();
+                Duration d = Duration.between(now, oldest.plus(limits.window()));
+                return d.isNegative() || d.isZero() ? Duration.ofSeconds(1) : d.plusSeconds(1).withNanos(0);
+            }
+            q.addLast(now);
+            return Duration.ZERO;
+        }
+    }
+
+    private static void forget(Deque<Instant> q, Instant at) {
+        synchronized (q) {
+            q.removeLastOccurrence(at);
+        }
+    }
+
 
     private int count(Deque<Instant> q, Instant now) {
         synchronized (q) {
@@ -86,13 +111,6 @@ public final class LoginThrottle {
         }
     }
 
-    private Duration untilOldestExpires(Deque<Instant> q, Instant now) {
-        synchronized (q) {
-            Instant oldest = q.peekFirst();
-            Duration d = oldest == null ? Duration.ZERO : Duration.between(now, oldest.plus(limits.window()));
-            return d.isNegative() ? Duration.ofSeconds(1) : d.plusSeconds(1).withNanos(0);
-        }
-    }
 
     private void prune(Deque<Instant> q, Instant now) {
         Instant horizon = now.minus(limits.window());

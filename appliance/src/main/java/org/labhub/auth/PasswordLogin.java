@@ -36,10 +36,10 @@ public final class PasswordLogin {
 
     public Outcome attempt(String name, String password, String address, String via) {
         String given = name == null ? "" : name.trim();
-        Duration wait = throttle.refusal(given, address);
-        if (!wait.isZero()) {
+        LoginThrottle.Attempt attempt = throttle.begin(given, address);
+        if (attempt.refused()) {
             audit.record(given, "login", given, AuditLog.Outcome.DENIED, address, "throttled (" + via + ")");
-            return new Refused(wait);
+            return new Refused(attempt.refusal());
         }
         Optional<String> hash = given.matches(User.NAME_PATTERN) ? users.passwordHash(given) : Optional.empty();
         boolean ok = password != null && password.length() <= PasswordHasher.MAX_PASSWORD_LENGTH
@@ -47,11 +47,11 @@ public final class PasswordLogin {
         Instant now = clock.instant();
         Optional<User> user = ok ? users.byName(given) : Optional.empty();
         if (user.isEmpty() || !user.get().canLogIn(now)) {
-            Duration delay = throttle.failed(given, address);
+            Duration delay = throttle.failed(attempt);
             audit.record(given, "login", given, AuditLog.Outcome.FAILED, address, "wrong name or password, or account not active (" + via + ")");
             return new Failure(delay);
         }
-        throttle.succeeded(given);
+        throttle.succeeded(attempt);
         if (hasher.needsRehash(hash.get())) {
             users.setPasswordHash(user.get().id(), hasher.hash(password));
         }

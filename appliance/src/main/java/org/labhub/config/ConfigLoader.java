@@ -112,7 +112,7 @@ public final class ConfigLoader {
         return new LabhubConfig(
                 Path.of(v.get(Settings.DATA_ROOT)).toAbsolutePath().normalize(),
                 new LabhubConfig.Http(v.get(Settings.HTTP_BIND), v.get(Settings.HTTP_PORT), publicUrl,
-                        v.get(Settings.HTTP_SHUTDOWN_GRACE)),
+                        v.get(Settings.HTTP_FORWARDED_HEADERS), v.get(Settings.HTTP_SHUTDOWN_GRACE)),
                 new LabhubConfig.Tls(cert, key, v.get(Settings.TLS_SELF_SIGNED)),
                 new LabhubConfig.Auth(admin, v.get(Settings.AUTH_SESSION_IDLE), v.get(Settings.AUTH_SESSION_MAX_AGE),
                         v.get(Settings.AUTH_SIGNUP),

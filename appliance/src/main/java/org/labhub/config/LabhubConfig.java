@@ -7,7 +7,7 @@ import java.util.Optional;
 /** The whole configuration, parsed once at start-up and never changed afterwards. */
 public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Logging logging) {
 
-    public record Http(String bind, int port, Optional<String> publicUrl, Duration shutdownGrace) {}
+    public record Http(String bind, int port, Optional<String> publicUrl, boolean forwardedHeaders, Duration shutdownGrace) {}
 
     /** Either no TLS, a certificate/key pair from files, or a self-signed pair generated under the data root. */
     public record Tls(Optional<Path> certificate, Optional<Path> privateKey, boolean selfSigned) {

@@ -16,6 +16,8 @@ public final class Settings {
             "TCP port of the hub; 0 picks a free port (tests).");
     public static final Setting<String> HTTP_PUBLIC_URL = Setting.text("http.public_url", "",
             "The URL people use to reach the hub, e.g. https://lab.example.org. Empty: taken from each request's Host header. Used for the CSRF origin check behind a reverse proxy.");
+    public static final Setting<Boolean> HTTP_FORWARDED_HEADERS = Setting.bool("http.forwarded_headers", false,
+            "Trust Forwarded / X-Forwarded-For / -Proto / -Host from a reverse proxy in front of the hub, so logins are throttled by the real client address. Only enable it when the hub is reachable through that proxy alone.");
     public static final Setting<Duration> HTTP_SHUTDOWN_GRACE = Setting.duration("http.shutdown_grace", "10s",
             "On shutdown, how long in-flight requests may take to finish.");
 
@@ -58,7 +60,7 @@ public final class Settings {
 
     public static final List<Setting<?>> ALL = List.of(
             DATA_ROOT,
-            HTTP_BIND, HTTP_PORT, HTTP_PUBLIC_URL, HTTP_SHUTDOWN_GRACE,
+            HTTP_BIND, HTTP_PORT, HTTP_PUBLIC_URL, HTTP_FORWARDED_HEADERS, HTTP_SHUTDOWN_GRACE,
             TLS_CERTIFICATE, TLS_PRIVATE_KEY, TLS_SELF_SIGNED,
             AUTH_ADMIN_USER, AUTH_SESSION_IDLE, AUTH_SESSION_MAX_AGE, AUTH_SIGNUP,
             AUTH_FREE_ATTEMPTS, AUTH_LOCKOUT_FAILURES, AUTH_ADDRESS_LOCKOUT, AUTH_THROTTLE_WINDOW, AUTH_THROTTLE_BASE_DELAY,

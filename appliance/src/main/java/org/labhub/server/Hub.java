@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -190,6 +191,10 @@ public final class Hub implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        if (config.http().forwardedHeaders()) {
+            // Behind a reverse proxy every client would otherwise share the proxy's address (and its lockout).
+            http.addCustomizer(new ForwardedRequestCustomizer());
+        }
         ServerConnector connector;
         if (config.tls().enabled()) {
             http.addCustomizer(new SecureRequestCustomizer());

@@ -183,7 +183,7 @@ class BruteForceTest {
                         healthMillis.add(millis);
                     }
                     try {
-                        all.get(200, TimeUnit.MILLISECONDS); // pace the samples, but stop as soon as the flood is over
+                        all.get(100, TimeUnit.MILLISECONDS); // pace the samples, but stop as soon as the flood is over
                     } catch (TimeoutException stillRunning) {
                         // the flood goes on: sample again
                     } catch (Exception floodFailed) {
