@@ -5,7 +5,6 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Optional;
-import org.labhub.users.User;
 import org.labhub.users.UserStore;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
@@ -82,10 +81,5 @@ public final class Authenticator {
             throw HttpError.tooManyRequests("too many failed logins; try again later", r.retryAfter().toSeconds());
         }
         throw HttpError.unauthorized("wrong user name or password");
-    }
-
-    /** The user behind a session cookie value, for the login page (already logged in?) and logout. */
-    public Optional<User> sessionUser(String cookieValue) {
-        return sessions.find(cookieValue).flatMap(s -> users.byId(s.userId()));
     }
 }

@@ -10,6 +10,7 @@ import org.labhub.storage.Homes;
 import org.labhub.web.Access;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
+import org.labhub.web.Json;
 import org.labhub.web.Routes;
 
 /** {@code /api/user} and {@code /api/users…}: JupyterHub's user endpoints, with passwords and file dispositions added. */
@@ -130,7 +131,7 @@ public final class UsersApi implements Routes.Provider {
     }
 
     private Map<String, Object> withPassword(Accounts.Created c) {
-        Map<String, Object> m = new LinkedHashMap<>(Json.asMap(model(c.user())));
+        Map<String, Object> m = new LinkedHashMap<>(asMap(model(c.user())));
         c.password().ifPresent(p -> m.put("password", p));
         return m;
     }
@@ -139,11 +140,9 @@ public final class UsersApi implements Routes.Provider {
         return new Accounts.Actor(ex.principal().name(), ex.clientAddress());
     }
 
-    /** Small bridge to add a field to a serialised record. */
-    private static final class Json {
-        @SuppressWarnings("unchecked")
-        static Map<String, Object> asMap(Object o) {
-            return org.labhub.web.Json.MAPPER.convertValue(o, Map.class);
-        }
+    /** The record as the JSON object it serialises to, so a field can be added to the answer. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object o) {
+        return Json.MAPPER.convertValue(o, Map.class);
     }
 }

@@ -220,8 +220,4 @@ public final class Exchange {
     Response response() { return response; }
     Callback callback() { return callback; }
 
-    public List<String> queryValues(String name) {
-        List<String> values = Request.extractQueryParameters(request).getValues(name);
-        return values == null ? List.of() : values;
-    }
 }

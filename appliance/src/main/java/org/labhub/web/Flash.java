@@ -27,9 +27,6 @@ public final class Flash {
         set(ex, "success", text);
     }
 
-    public void error(Exchange ex, String text) {
-        set(ex, "error", text);
-    }
 
     private void set(Exchange ex, String kind, String text) {
         String body = Base64.getUrlEncoder().withoutPadding()
