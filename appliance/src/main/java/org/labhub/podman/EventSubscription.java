@@ -108,7 +108,8 @@ public final class EventSubscription implements AutoCloseable {
                 }
             }
             ended.complete(null);
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
+            // Jetty rethrows the abort of close() as it was given (a CancellationException), other breaks as IOException
             if (closed) {
                 ended.complete(null);
             } else {

@@ -1,6 +1,7 @@
 package org.labhub.podman;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +42,9 @@ public final class Images {
      * held in memory: images are hundreds of megabytes. Returns the names of the loaded images.
      */
     public List<String> load(Path tar, Duration timeout) {
+        if (!Files.isRegularFile(tar) || !Files.isReadable(tar)) {
+            throw new IllegalArgumentException("cannot read image archive " + tar);
+        }
         Request r;
         try {
             r = http.request("POST", "/images/load", timeout).body(new PathRequestContent("application/x-tar", tar));

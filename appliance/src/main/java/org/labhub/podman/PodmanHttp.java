@@ -113,8 +113,17 @@ final class PodmanHttp implements AutoCloseable {
         if (!Files.exists(socket)) {
             return new PodmanException.Unavailable("Podman is not reachable at " + socket + " (no such socket): " + hint, cause);
         }
-        return new PodmanException.Unavailable("Podman is not reachable at " + socket + " ("
-                + (cause == null ? "no answer" : cause.getClass().getSimpleName() + ": " + cause.getMessage()) + "): " + hint, cause);
+        return new PodmanException.Unavailable("Podman is not reachable at " + socket + " (" + brief(cause) + "): " + hint, cause);
+    }
+
+    /** The exception's kind and, if it is short, its message (Jetty's EOF messages dump a whole connection). */
+    private static String brief(Throwable cause) {
+        if (cause == null) {
+            return "no answer";
+        }
+        String message = cause.getMessage();
+        boolean useful = message != null && message.length() <= 100 && !message.contains("@");
+        return cause.getClass().getSimpleName() + (useful ? ": " + message : "");
     }
 
     /** Turns Podman's error body ({@code {"cause":…,"message":…,"response":…}}) into the typed exception. */

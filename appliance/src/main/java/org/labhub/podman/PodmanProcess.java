@@ -29,23 +29,35 @@ final class PodmanProcess implements AutoCloseable {
     private static final Duration MAX_PAUSE = Duration.ofSeconds(60);
 
     private final Path socket;
+    private final String program;
     private final Thread supervisor;
     private final Deque<String> lastLines = new ArrayDeque<>();
     private volatile Process process;
     private volatile String problem = "";
     private volatile boolean stopping;
 
-    private PodmanProcess(Path socket) {
+    private PodmanProcess(Path socket, String program) {
         this.socket = socket;
+        this.program = program;
         this.supervisor = new Thread(this::supervise, "podman-service");
         this.supervisor.setDaemon(true);
     }
 
-    /** Starts the service in the background; {@link #problem()} says why it does not run, if it does not. */
-    static PodmanProcess start(Path socket) {
-        PodmanProcess p = new PodmanProcess(socket);
+    /**
+     * Starts the service in the background; {@link #problem()} says why it does not run, if it does not.
+     *
+     * @param program {@code podman}, looked up on the PATH
+     */
+    static PodmanProcess start(Path socket, String program) {
+        PodmanProcess p = new PodmanProcess(socket, program);
         p.supervisor.start();
         return p;
+    }
+
+    /** The service's process id, while it runs. */
+    Optional<Long> pid() {
+        Process p = process;
+        return p != null && p.isAlive() ? Optional.of(p.pid()) : Optional.empty();
     }
 
     /** Empty while the service runs (or is being started); otherwise why it does not. */
@@ -59,12 +71,12 @@ final class PodmanProcess implements AutoCloseable {
     }
 
     private void supervise() {
-        Optional<Path> podman = onPath("podman");
+        Optional<Path> podman = onPath(program);
         if (podman.isEmpty()) {
             problem = "not installed";
-            log.error("Podman is not installed (no `podman` on PATH {}): install it with provisioning/host-setup.sh, "
+            log.error("Podman is not installed (no `{}` on PATH {}): install it with provisioning/host-setup.sh, "
                     + "or set podman.socket to a running Podman service. Notebook servers cannot start until then.",
-                    System.getenv("PATH"));
+                    program, System.getenv("PATH"));
             return;
         }
         Duration pause = Duration.ofSeconds(1);

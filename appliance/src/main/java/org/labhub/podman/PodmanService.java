@@ -1,9 +1,11 @@
 package org.labhub.podman;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +40,17 @@ public final class PodmanService implements AutoCloseable {
             log.atInfo().addKeyValue("socket", configuredSocket.get()).log("using the configured Podman service");
             return new PodmanService(new PodmanClient(configuredSocket.get(), CALL_TIMEOUT, runtime), Optional.empty());
         }
-        return new PodmanService(new PodmanClient(ownSocket, CALL_TIMEOUT, runtime), Optional.of(PodmanProcess.start(ownSocket)));
+        return own(ownSocket, runtime, "podman");
+    }
+
+    /** Runs {@code program system service} on {@code socket}; the program is a parameter for tests of a missing one. */
+    static PodmanService own(Path socket, String runtime, String program) {
+        return new PodmanService(new PodmanClient(socket, CALL_TIMEOUT, runtime), Optional.of(PodmanProcess.start(socket, program)));
+    }
+
+    /** The process id of the service labhub runs, while it runs; empty for a configured socket. */
+    Optional<Long> ownPid() {
+        return own.flatMap(PodmanProcess::pid);
     }
 
     public PodmanClient client() {
@@ -47,20 +59,20 @@ public final class PodmanService implements AutoCloseable {
 
     /**
      * Waits, at most {@code max}, until Podman answers a ping; logs its version if it does and the reason if it
-     * does not. Returns at once when waiting cannot help (Podman is not installed).
+     * does not. Returns at once when waiting cannot help: Podman is not installed, or the configured socket does
+     * not exist.
      */
     public boolean awaitReady(Duration max) {
         Instant deadline = Instant.now().plus(max);
-        PodmanException last = null;
-        while (Instant.now().isBefore(deadline) && !own.map(PodmanProcess::gaveUp).orElse(false)) {
+        while (Instant.now().isBefore(deadline) && !hopeless()) {
             try {
                 client.ping(Duration.ofSeconds(1));
                 PodmanVersion v = client.version();
                 log.atInfo().addKeyValue("version", v.version()).addKeyValue("runtime", v.ociRuntime())
                         .addKeyValue("socket", client.socket()).log("Podman is ready");
                 return true;
-            } catch (PodmanException e) {
-                last = e;
+            } catch (PodmanException notYet) {
+                // keep polling until the deadline
             }
             try {
                 Thread.sleep(25);
@@ -69,9 +81,12 @@ public final class PodmanService implements AutoCloseable {
                 return false;
             }
         }
-        log.warn("Podman is not usable yet ({}); notebook servers cannot start until it is{}", health(),
-                last == null ? "" : ": " + last.getMessage());
+        log.warn("Podman is not usable yet ({}); notebook servers cannot start until it is", health());
         return false;
+    }
+
+    private boolean hopeless() {
+        return own.map(PodmanProcess::gaveUp).orElseGet(() -> !Files.exists(client.socket()));
     }
 
     /**
@@ -89,7 +104,7 @@ public final class PodmanService implements AutoCloseable {
                 client.ping(HEALTH_PING);
                 now = "ok";
             } catch (PodmanException e) {
-                now = e.getCause() instanceof java.util.concurrent.TimeoutException ? "not answering" : "unreachable";
+                now = e.getCause() instanceof TimeoutException ? "not answering" : "unreachable";
                 detail = e.getMessage();
             }
         }
