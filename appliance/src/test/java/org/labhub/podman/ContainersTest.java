@@ -248,6 +248,7 @@ class ContainersTest {
         assertThat(state.exitCode()).isEqualTo(137);
         // Podman 4.3.1 with conmon 2.1.6 leaves state.oomKilled() false here: conmon writes its "oom" marker into
         // the service's working folder, Podman looks for it in the container's bundle (docs/adr/0008).
+        // OomWatcherTest shows how labhub learns it instead.
     }
 
     @Test
