@@ -8,6 +8,7 @@ import static org.labhub.podman.PodmanJson.text;
 import static org.labhub.podman.PodmanJson.time;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,7 +49,7 @@ public record ContainerInfo(String id, String name, String image, String ociRunt
         JsonNode h = j.path("HostConfig");
         State state = new State(text(s, "Status"), bool(s, "Running"), (int) number(s, "ExitCode"), bool(s, "OOMKilled"),
                 number(s, "Pid"), time(s, "StartedAt"), time(s, "FinishedAt"), text(s, "Error"));
-        Map<String, Long> ulimits = new java.util.LinkedHashMap<>();
+        Map<String, Long> ulimits = new LinkedHashMap<>();
         h.path("Ulimits").values().forEach(u -> ulimits.put(text(u, "Name"), number(u, "Hard")));
         Host host = new Host(text(h, "NetworkMode"), bool(h, "ReadonlyRootfs"), strings(h, "CapAdd"), strings(h, "CapDrop"),
                 strings(h, "SecurityOpt"), number(h, "Memory"), number(h, "NanoCpus"), number(h, "CpuQuota"),

@@ -3,6 +3,7 @@ package org.labhub.podman;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
@@ -134,7 +135,7 @@ public final class Containers {
         RUNNING, EXITED, STOPPED;
 
         String podmanName() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 }

@@ -105,7 +105,7 @@ final class PodmanHttp implements AutoCloseable {
         return unavailable(describe(request), cause);
     }
 
-    PodmanException.Unavailable unavailable(String what, Throwable cause) {
+    private PodmanException.Unavailable unavailable(String what, Throwable cause) {
         String hint = "is `podman system service` running? See docs/operations.md";
         if (cause instanceof TimeoutException) {
             return new PodmanException.Unavailable("Podman did not answer " + what + " in time at " + socket + ": " + hint, cause);

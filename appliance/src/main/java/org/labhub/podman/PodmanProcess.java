@@ -107,6 +107,9 @@ final class PodmanProcess implements AutoCloseable {
                 break;
             }
             problem = "";
+            synchronized (lastLines) {
+                lastLines.clear();
+            }
             log.atInfo().addKeyValue("pid", p.pid()).addKeyValue("socket", socket).log("started podman system service");
             copyOutput(p);
             int code = waitFor(p);
