@@ -19,10 +19,14 @@ public final class PodmanService implements AutoCloseable {
     /** Deadline of ordinary calls; Podman answers them in milliseconds unless it is stuck. */
     public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration HEALTH_PING = Duration.ofSeconds(2);
+    /** A flood of anonymous health checks must not become a flood of pings to Podman. */
+    private static final Duration HEALTH_REUSE = Duration.ofSeconds(1);
 
     private final PodmanClient client;
     private final Optional<PodmanProcess> own;
     private volatile String lastHealth = "";
+    private volatile String lastPing = "";
+    private volatile Instant lastPingAt = Instant.EPOCH;
 
     private PodmanService(PodmanClient client, Optional<PodmanProcess> own) {
         this.client = client;
@@ -91,7 +95,8 @@ public final class PodmanService implements AutoCloseable {
 
     /**
      * "ok", or a few words on why not: {@code not installed}, {@code service exited (code N)}, {@code unreachable},
-     * {@code not answering}. Short on purpose: the health endpoint is public, the details go to the log.
+     * {@code not answering}. Short on purpose: the health endpoint is public, the details go to the log. A ping's
+     * answer is reused for a second.
      */
     public String health() {
         String now;
@@ -99,6 +104,8 @@ public final class PodmanService implements AutoCloseable {
         Optional<String> problem = own.flatMap(PodmanProcess::problem);
         if (problem.isPresent()) {
             now = problem.get();
+        } else if (Instant.now().isBefore(lastPingAt.plus(HEALTH_REUSE))) {
+            now = lastPing;
         } else {
             try {
                 client.ping(HEALTH_PING);
@@ -107,6 +114,8 @@ public final class PodmanService implements AutoCloseable {
                 now = e.getCause() instanceof TimeoutException ? "not answering" : "unreachable";
                 detail = e.getMessage();
             }
+            lastPing = now;
+            lastPingAt = Instant.now();
         }
         if (!now.equals(lastHealth)) {
             if (now.equals("ok")) {
@@ -114,8 +123,8 @@ public final class PodmanService implements AutoCloseable {
             } else {
                 log.warn("Podman health: {}{}", now, detail.isEmpty() ? "" : " (" + detail + ")");
             }
-            lastHealth = now;
         }
+        lastHealth = now;
         return now;
     }
 
