@@ -20,6 +20,7 @@ LABHUB_APT_PACKAGES=(
   chromium
   chromium-driver
   fonts-dejavu-core
+  busybox-static  # the tiny image the Podman client tests build (appliance/.../podman/TestPodman.java)
 )
 
 # Podman settings labhub relies on (see shared facts in provisioning/README.md):

@@ -121,6 +121,7 @@ public final class ConfigLoader {
                                 v.get(Settings.AUTH_THROTTLE_BASE_DELAY)),
                         new LabhubConfig.Argon2(v.get(Settings.AUTH_HASH_MEMORY_KIB), v.get(Settings.AUTH_HASH_ITERATIONS),
                                 v.get(Settings.AUTH_MAX_CONCURRENT_HASHES))),
+                new LabhubConfig.Podman(podmanSocket(v.get(Settings.PODMAN_SOCKET)), v.get(Settings.PODMAN_RUNTIME)),
                 new LabhubConfig.Logging(v.get(Settings.LOG_LEVEL), v.get(Settings.LOG_FORMAT)));
     }
 
@@ -129,6 +130,15 @@ public final class ConfigLoader {
             throw new ConfigException("http.public_url: expected scheme and host only, such as https://lab.example.org (got \"" + url + "\")");
         }
         return url;
+    }
+
+    private static Optional<Path> podmanSocket(String socket) {
+        // Podman prints its sockets as unix:///run/podman/podman.sock; accept that spelling too.
+        Optional<Path> p = nonEmpty(socket).map(s -> Path.of(s.startsWith("unix://") ? s.substring("unix://".length()) : s));
+        if (p.isPresent() && !p.get().isAbsolute()) {
+            throw new ConfigException("podman.socket: expected an absolute path such as /run/podman/podman.sock (got \"" + socket + "\")");
+        }
+        return p;
     }
 
     private static Optional<String> nonEmpty(String s) {

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The whole configuration, parsed once at start-up and never changed afterwards. */
-public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Logging logging) {
+public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Logging logging) {
 
     public record Http(String bind, int port, Optional<String> publicUrl, boolean forwardedHeaders, Duration shutdownGrace) {}
 
@@ -22,6 +22,9 @@ public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Logging
     public record Throttle(int freeFailures, int accountLockout, int addressLockout, Duration window, Duration baseDelay) {}
 
     public record Argon2(int memoryKib, int iterations, int maxConcurrent) {}
+
+    /** The Podman service to use: {@code socket} if set, else one labhub runs itself; {@code runtime} may be empty. */
+    public record Podman(Optional<Path> socket, String runtime) {}
 
     public record Logging(String level, String format) {}
 }

@@ -53,6 +53,11 @@ public final class Settings {
     public static final Setting<Integer> AUTH_MAX_CONCURRENT_HASHES = Setting.integer("auth.argon2.max_concurrent", 2, 1, 64,
             "Password hashes computed at once; up to 16 callers per hash wait for one (at most 10 s), more get 503 at once, so a login flood cannot exhaust CPU, memory or request threads.");
 
+    public static final Setting<String> PODMAN_SOCKET = Setting.text("podman.socket", "",
+            "Unix socket of a Podman API service that is already running (`podman system service`), such as /run/podman/podman.sock (a unix:// prefix is allowed). Empty: labhub runs its own service on <data>/run/podman/podman.sock and stops it with the hub.");
+    public static final Setting<String> PODMAN_RUNTIME = Setting.text("podman.runtime", "runc",
+            "OCI runtime for notebook containers. runc works where crun fails (hosts with hybrid cgroups); empty: Podman's configured default.");
+
     public static final Setting<String> LOG_LEVEL = Setting.oneOf("log.level", "INFO",
             List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "Least severe log level written.");
     public static final Setting<String> LOG_FORMAT = Setting.oneOf("log.format", "text",
@@ -65,5 +70,6 @@ public final class Settings {
             AUTH_ADMIN_USER, AUTH_SESSION_IDLE, AUTH_SESSION_MAX_AGE, AUTH_SIGNUP,
             AUTH_FREE_ATTEMPTS, AUTH_LOCKOUT_FAILURES, AUTH_ADDRESS_LOCKOUT, AUTH_THROTTLE_WINDOW, AUTH_THROTTLE_BASE_DELAY,
             AUTH_HASH_MEMORY_KIB, AUTH_HASH_ITERATIONS, AUTH_MAX_CONCURRENT_HASHES,
+            PODMAN_SOCKET, PODMAN_RUNTIME,
             LOG_LEVEL, LOG_FORMAT);
 }

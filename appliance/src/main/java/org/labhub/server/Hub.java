@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,7 @@ import org.labhub.config.SitePaths;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
+import org.labhub.podman.PodmanService;
 import org.labhub.storage.AtomicFiles;
 import org.labhub.storage.Homes;
 import org.labhub.users.AccountPages;
@@ -83,8 +85,12 @@ public final class Hub implements AutoCloseable {
     /** Connections the kernel may hold for the hub before it accepts them. */
     private static final int ACCEPT_QUEUE = 1024;
 
+    /** How long start-up waits for Podman to answer before serving anyway (and reporting it in /api/health). */
+    private static final Duration PODMAN_READY_WAIT = Duration.ofSeconds(10);
+
     private final DataRootLock lock;
     private final Catalog catalog;
+    private final PodmanService podman;
     private final Server server;
     private final ControlServer control;
     private final ScheduledExecutorService maintenance;
@@ -92,10 +98,11 @@ public final class Hub implements AutoCloseable {
     private final Optional<String> firstAdminPassword;
     private final boolean tls;
 
-    private Hub(DataRootLock lock, Catalog catalog, Server server, ControlServer control, ScheduledExecutorService maintenance,
-                Router router, Optional<String> firstAdminPassword, boolean tls) {
+    private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Server server, ControlServer control,
+                ScheduledExecutorService maintenance, Router router, Optional<String> firstAdminPassword, boolean tls) {
         this.lock = lock;
         this.catalog = catalog;
+        this.podman = podman;
         this.server = server;
         this.control = control;
         this.maintenance = maintenance;
@@ -108,11 +115,17 @@ public final class Hub implements AutoCloseable {
         SitePaths paths = new SitePaths(config.dataRoot());
         DataRootLock lock = DataRootLock.acquire(paths.lockFile());
         Catalog catalog = null;
+        PodmanService podman = null;
         try {
             prepareFolders(paths);
+            // Started first so that Podman comes up while the catalog opens; a missing Podman does not stop the hub.
+            podman = PodmanService.start(config.podman().socket(), paths.run().resolve("podman/podman.sock"), config.podman().runtime());
             catalog = Catalog.open(paths.db());
-            return compose(config, paths, lock, catalog);
+            return compose(config, paths, lock, catalog, podman);
         } catch (Exception | Error e) {
+            if (podman != null) {
+                podman.close();
+            }
             if (catalog != null) {
                 catalog.close();
             }
@@ -121,7 +134,8 @@ public final class Hub implements AutoCloseable {
         }
     }
 
-    private static Hub compose(LabhubConfig config, SitePaths paths, DataRootLock lock, Catalog catalog) throws Exception {
+    private static Hub compose(LabhubConfig config, SitePaths paths, DataRootLock lock, Catalog catalog, PodmanService podman)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         var db = catalog.jdbi();
 
@@ -154,7 +168,7 @@ public final class Hub implements AutoCloseable {
                 new GroupsApi(groups)));
         Routes routes = new Routes();
         // The API description is generated, at first request, from the finished route table.
-        features.add(new OpsRoutes(catalog, metrics, new OpenApi(routes::list, API_VERSION)));
+        features.add(new OpsRoutes(catalog, podman::health, metrics, new OpenApi(routes::list, API_VERSION)));
         features.forEach(f -> f.register(routes));
 
         Router router = new Router(routes.list(), new Authenticator(sessions, tokens, users, passwords, clock),
@@ -169,7 +183,8 @@ public final class Hub implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Hub hub = new Hub(lock, catalog, server, control, maintenance, router, firstAdmin, config.tls().enabled());
+        Hub hub = new Hub(lock, catalog, podman, server, control, maintenance, router, firstAdmin, config.tls().enabled());
+        podman.awaitReady(PODMAN_READY_WAIT);
         server.start();
         control.start();
         maintenance.scheduleWithFixedDelay(() -> {
@@ -297,11 +312,18 @@ public final class Hub implements AutoCloseable {
         return catalog;
     }
 
+    public PodmanService podman() {
+        return podman;
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
 
-    /** Stops taking requests, lets in-flight ones finish (up to the grace period), then closes the catalog. */
+    /**
+     * Stops taking requests, lets in-flight ones finish (up to the grace period), stops the Podman service labhub
+     * started (notebook containers keep running), then closes the catalog.
+     */
     @Override
     public void close() throws Exception {
         try {
@@ -309,6 +331,7 @@ public final class Hub implements AutoCloseable {
             server.stop();
         } finally {
             maintenance.shutdownNow();
+            podman.close();
             catalog.close();
             lock.close();
         }

@@ -24,9 +24,9 @@ class MetricsAndHealthTest {
     }
 
     @Test
-    void healthReportsTheCatalogWithoutLogin() {
+    void healthReportsTheCatalogAndPodmanWithoutLogin() {
         HubClient.Res r = hub.client().get("/api/health").expectStatus(200);
-        assertThat(r.body()).isEqualTo("{\"status\":\"ok\",\"checks\":{\"catalog\":\"ok\"}}");
+        assertThat(r.body()).isEqualTo("{\"status\":\"ok\",\"checks\":{\"catalog\":\"ok\",\"podman\":\"ok\"}}");
     }
 
     @Test

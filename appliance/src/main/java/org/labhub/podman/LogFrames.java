@@ -1,0 +1,35 @@
+package org.labhub.podman;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Undoes the framing of a container's log stream: without a TTY, Podman sends each chunk behind an 8-byte header
+ * (stream number, three zero bytes, big-endian length), which would otherwise show up as garbage in the text.
+ */
+final class LogFrames {
+    private static final int HEADER = 8;
+
+    private LogFrames() {}
+
+    /** The payloads of all frames, in order; the bytes as they are when they are not framed (a TTY container). */
+    static String text(byte[] raw) {
+        if (!framed(raw)) {
+            return new String(raw, StandardCharsets.UTF_8);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length);
+        int at = 0;
+        while (at + HEADER <= raw.length) {
+            int length = ((raw[at + 4] & 0xff) << 24) | ((raw[at + 5] & 0xff) << 16) | ((raw[at + 6] & 0xff) << 8) | (raw[at + 7] & 0xff);
+            int start = at + HEADER;
+            int end = (int) Math.min((long) start + Math.max(length, 0), raw.length);
+            out.write(raw, start, end - start);
+            at = end;
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private static boolean framed(byte[] raw) {
+        return raw.length >= HEADER && raw[0] >= 0 && raw[0] <= 3 && raw[1] == 0 && raw[2] == 0 && raw[3] == 0;
+    }
+}
