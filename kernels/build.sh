@@ -112,10 +112,10 @@ prune_cache() {
   done
 }
 
-# Compact progress from mmdebstrap --verbose: its own "I:" stage lines, and a count of the
-# packages dpkg has set up, at most every 5 s. Everything goes to the log in full.
+# Compact progress from mmdebstrap --verbose: its own "I:" stage lines, and every 5 s at most a
+# count of the packages apt has fetched and dpkg has unpacked and set up. The log has everything.
 progress() {
-  local start=$1 line n=0 last=0 t
+  local start=$1 line got=0 unpacked=0 setup=0 last=0 changed=false what=''
   while IFS= read -r line; do
     case $line in
       'I: running --'*' in shell: '* | 'I: running special hook: '*)
@@ -124,18 +124,21 @@ progress() {
         printf '      %6s  hook %s\n' "$(elapsed "$start")" "${line%% \"*}" ;;
       'I: '*)
         case $line in
-          *'labhub:'* | *'essential'* | *'remaining packages'* | *'downloading'* | \
+          *'labhub:'* | *'apt-get update'* | *'essential'* | *'remaining packages'* | *'downloading'* | \
             *'creating tarball'* | *'cleaning'* | *'success'* | *'extracting'* | *'installing'* | *'chroot'*)
             printf '      %6s  %s\n' "$(elapsed "$start")" "${line#I: }" ;;
         esac ;;
+      'W: '*'unsandboxed'*) ;;
       'W: '* | 'E: '*) printf '      %6s  %s\n' "$(elapsed "$start")" "$line" ;;
-      'Setting up '*)
-        n=$((n + 1)) t=${EPOCHSECONDS}
-        if ((t - last >= 5)); then
-          printf '      %6s  %d packages set up (%s)\n' "$(elapsed "$start")" "$n" "${line#Setting up }"
-          last=$t
-        fi ;;
+      'Get:'*) got=$((got + 1)) changed=true ;;
+      'Unpacking '*) unpacked=$((unpacked + 1)) changed=true what=${line#Unpacking } ;;
+      'Setting up '*) setup=$((setup + 1)) changed=true what=${line#Setting up } ;;
     esac
+    if $changed && ((EPOCHSECONDS - last >= 5)); then
+      printf '      %6s  %d fetched, %d unpacked, %d set up (%s)\n' "$(elapsed "$start")" \
+        "$got" "$unpacked" "$setup" "${what%% *}"
+      last=$EPOCHSECONDS changed=false
+    fi
   done
 }
 
@@ -178,6 +181,23 @@ validate_recipe() {
   for p in "${pkgs[@]}"; do
     [[ $p =~ ^[a-z0-9][a-z0-9.+-]+$ ]] || kl_die "$name/packages.txt: '$p' is not a Debian package name"
   done
+}
+
+# check_packages NAME: a misspelt package would otherwise fail only after mmdebstrap has installed
+# the essential set (a minute). The host's apt lists are for the same suite when the build uses the
+# host's sources; with other sources, or no lists on the host, mmdebstrap is left to find out.
+check_packages() {
+  [[ -z ${LABHUB_SNAPSHOT:-}${LABHUB_APT_SOURCES:-} ]] || return 0
+  local -a pkgs unknown=()
+  local known p
+  mapfile -t pkgs < <(kl_packages "$1")
+  known=$(apt-cache policy apt "${pkgs[@]}" 2>/dev/null | sed -n 's/^\([^ ].*\):$/\1/p') || return 0
+  grep -qx apt <<<"$known" || return 0
+  for p in "${pkgs[@]}"; do
+    grep -qxF "$p" <<<"$known" || unknown+=("$p")
+  done
+  ((${#unknown[@]} == 0)) ||
+    kl_die "$1/packages.txt: not in the host's apt lists: ${unknown[*]} (misspelt? or run apt-get update)"
 }
 
 # write_json NAME HASH REF PACKAGES_FILE SECONDS_JSON: kernels/.built/NAME.json from the image as Podman has it.
@@ -233,6 +253,8 @@ build_one() {
     return 0
   fi
 
+  check_packages "$name"
+
   # One build per recipe at a time (a second ./labhub kernels build waits for the first).
   mkdir -p "$KERNELS_BUILT"
   local lockfd
@@ -287,8 +309,12 @@ build_one() {
   if ((status != 0)) || [[ ! -s $TMP/rootfs.tar ]]; then
     mkdir -p "$KERNELS_BUILT"
     cp "$log" "$KERNELS_BUILT/$name.log" 2>/dev/null || true
-    kl_say "kernel $name: mmdebstrap failed (exit $status); last lines of its log:"
-    grep -v -e '^Get:' -e '^Selecting' -e '^Preparing' -e '^Unpacking' "$log" | tail -n 25 | sed 's/^/  | /' >&2
+    kl_say "kernel $name: mmdebstrap failed (exit $status); errors and last lines of its log:"
+    {
+      grep -E '^(E|W): ' "$log" | grep -v 'unsandboxed' | head -n 10
+      printf '  ...\n'
+      grep -v -E '^(Get:|Selecting|Preparing|Unpacking|Setting up|Processing|\(Reading)' "$log" | tail -n 12
+    } | sed 's/^/  | /' >&2
     kl_die "kernel $name: build failed; full log in ${KERNELS_BUILT#"$PWD"/}/$name.log; nothing was tagged"
   fi
   local s1 d1
@@ -301,10 +327,11 @@ build_one() {
   local t2 d2 labels=() k v
   t2=$(now)
   printf '[2/3] importing into Podman…\n'
-  for k in display_name description language kernel default_cpus default_memory; do
+  for k in display_name description language default_cpus default_memory; do
     v=$(kl_manifest "$name" "$k")
     labels+=(--change "LABEL org.labhub.${k//_/-}=\"$v\"")
   done
+  labels+=(--change "LABEL org.labhub.kernelspec=\"$(kl_manifest "$name" kernel)\"")
   labels+=(--change "LABEL org.labhub.kernel=\"$name\""
     --change "LABEL org.labhub.recipe-hash=\"$hash\""
     --change "LABEL org.labhub.version=\"$(labhub_version)\""
@@ -381,4 +408,4 @@ main() {
   for n in "${names[@]}"; do build_one "$n"; done
 }
 
-main "$@"
+main "$@"; exit $?  # one line: bash has read all of it before running, so editing this file mid-build is safe

@@ -227,4 +227,4 @@ main() {
   printf '%s\n' "${RESULTS[@]}"
 }
 
-main "$@"
+main "$@"; exit $?  # one line: bash has read all of it before running, so editing this file mid-build is safe
