@@ -113,8 +113,11 @@ test_one() {
   fi
   hash=$(kl_recipe_hash "$NAME")
   ref=$(kl_image_ref "$NAME" "$hash")
-  if ! kl_built_ok "$NAME" "$hash"; then
-    $BUILD && fail "no image $ref after the build"
+  if $BUILD; then
+    # What the build just made or found up to date (the recipe may have been edited meanwhile).
+    ref=$(jq -r .image "$KERNELS_BUILT/$NAME.json" 2>/dev/null) || ref=''
+    podman image exists "$ref" 2>/dev/null || fail "no image ${ref:-recorded in kernels/.built/$NAME.json} after the build"
+  elif ! kl_built_ok "$NAME" "$hash"; then
     ref=$(kl_image_repo "$NAME"):latest
     podman image exists "$ref" || fail "no image $ref: build it with ./labhub kernels build $NAME"
     printf 'kernel %s: note: testing %s, which is not built from the current recipe\n' "$NAME" "$ref" >&2
