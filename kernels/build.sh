@@ -113,9 +113,10 @@ prune_cache() {
 }
 
 # Compact progress from mmdebstrap --verbose: its own "I:" stage lines, and every 5 s at most a
-# count of the packages apt has fetched and dpkg has unpacked and set up. The log has everything.
+# count of the packages apt has downloaded (the cache spares most of them on a rebuild) and dpkg has
+# unpacked and set up. The log has everything.
 progress() {
-  local start=$1 line got=0 unpacked=0 setup=0 last=0 changed=false what=''
+  local start=$1 line got=0 unpacked=0 setup=0 last=0 changed=false what='' downloading=false
   while IFS= read -r line; do
     case $line in
       'I: running --'*' in shell: '* | 'I: running special hook: '*)
@@ -123,6 +124,7 @@ progress() {
         line=${line#I: running } line=${line/ in shell: sh -c \'/: } line=${line/special hook: /}
         printf '      %6s  hook %s\n' "$(elapsed "$start")" "${line%% \"*}" ;;
       'I: '*)
+        [[ $line != *'downloading packages'* ]] || downloading=true
         case $line in
           *'labhub:'* | *'apt-get update'* | *'essential'* | *'remaining packages'* | *'downloading'* | \
             *'creating tarball'* | *'cleaning'* | *'success'* | *'extracting'* | *'installing'* | *'chroot'*)
@@ -130,13 +132,13 @@ progress() {
         esac ;;
       'W: '*'unsandboxed'*) ;;
       'W: '* | 'E: '*) printf '      %6s  %s\n' "$(elapsed "$start")" "$line" ;;
-      'Get:'*) got=$((got + 1)) changed=true ;;
+      'Get:'*) if $downloading; then got=$((got + 1)) changed=true; fi ;;
       'Unpacking '*) unpacked=$((unpacked + 1)) changed=true what=${line#Unpacking } ;;
       'Setting up '*) setup=$((setup + 1)) changed=true what=${line#Setting up } ;;
     esac
     if $changed && ((EPOCHSECONDS - last >= 5)); then
-      printf '      %6s  %d fetched, %d unpacked, %d set up (%s)\n' "$(elapsed "$start")" \
-        "$got" "$unpacked" "$setup" "${what%% *}"
+      printf '      %6s  %d downloaded, %d unpacked, %d set up%s\n' "$(elapsed "$start")" \
+        "$got" "$unpacked" "$setup" "${what:+ (${what%% *})}"
       last=$EPOCHSECONDS changed=false
     fi
   done
@@ -272,6 +274,11 @@ build_one() {
   local base=${LABHUB_KERNEL_TMP:-/var/tmp}
   TMP=$(mktemp -d "$base/labhub-kernel-$name.XXXXXX") || kl_die "cannot create a temp folder in $base"
   chmod 0755 "$TMP" # apt downloads as the _apt user, which must reach the rootfs inside
+  local free_kb
+  free_kb=$(df -Pk "$TMP" | awk 'NR == 2 { print $4 }')
+  if ((free_kb < 6 * 1024 * 1024)); then
+    kl_say "kernel $name: warning: only $((free_kb / 1024)) MB free in $base; a big image needs about three times its size (rootfs, tarball, Podman's copy); set LABHUB_KERNEL_TMP to build elsewhere"
+  fi
   local cache sources pkgs
   cache=$(cache_dir)
   sources=$(apt_sources)
