@@ -17,6 +17,8 @@ LABHUB_APT_PACKAGES=(
   runc
   uidmap
   mmdebstrap
+  jq
+  curl
   chromium
   chromium-driver
   fonts-dejavu-core
