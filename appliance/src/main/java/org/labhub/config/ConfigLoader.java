@@ -122,6 +122,9 @@ public final class ConfigLoader {
                         new LabhubConfig.Argon2(v.get(Settings.AUTH_HASH_MEMORY_KIB), v.get(Settings.AUTH_HASH_ITERATIONS),
                                 v.get(Settings.AUTH_MAX_CONCURRENT_HASHES))),
                 new LabhubConfig.Podman(podmanSocket(v.get(Settings.PODMAN_SOCKET)), v.get(Settings.PODMAN_RUNTIME)),
+                new LabhubConfig.Spawner(v.get(Settings.SPAWNER_START_TIMEOUT), v.get(Settings.SPAWNER_IDLE_TIMEOUT),
+                        v.get(Settings.SPAWNER_MAX_RUNNING), v.get(Settings.SPAWNER_MAX_CONCURRENT_SPAWNS),
+                        v.get(Settings.SPAWNER_MAX_NAMED_SERVERS), v.get(Settings.SPAWNER_STOP_TIMEOUT)),
                 new LabhubConfig.Logging(v.get(Settings.LOG_LEVEL), v.get(Settings.LOG_FORMAT)));
     }
 

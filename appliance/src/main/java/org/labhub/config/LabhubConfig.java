@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The whole configuration, parsed once at start-up and never changed afterwards. */
-public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Logging logging) {
+public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Spawner spawner, Logging logging) {
 
     public record Http(String bind, int port, Optional<String> publicUrl, boolean forwardedHeaders, Duration shutdownGrace) {}
 
@@ -25,6 +25,10 @@ public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman 
 
     /** The Podman service to use: {@code socket} if set, else one labhub runs itself; {@code runtime} may be empty. */
     public record Podman(Optional<Path> socket, String runtime) {}
+
+    /** Limits and timeouts of notebook servers; an idle timeout of zero means servers are never culled. */
+    public record Spawner(Duration startTimeout, Duration idleTimeout, int maxRunning, int maxConcurrentSpawns,
+                          int maxNamedServers, Duration stopTimeout) {}
 
     public record Logging(String level, String format) {}
 }

@@ -58,6 +58,19 @@ public final class Settings {
     public static final Setting<String> PODMAN_RUNTIME = Setting.text("podman.runtime", "runc",
             "OCI runtime for notebook containers. runc works where crun fails (hosts with hybrid cgroups); empty: Podman's configured default.");
 
+    public static final Setting<Duration> SPAWNER_START_TIMEOUT = Setting.duration("spawner.start_timeout", "60s",
+            "How long a notebook server may take from the request to answering on its socket before the start is given up and cleaned away.");
+    public static final Setting<Duration> SPAWNER_IDLE_TIMEOUT = Setting.duration("spawner.idle_timeout", "60m",
+            "Servers with no activity (no request through the hub, no busy kernel) for this long are stopped; 0s never stops them.");
+    public static final Setting<Integer> SPAWNER_MAX_RUNNING = Setting.integer("spawner.max_running", 100, 1, 10000,
+            "Most notebook servers running at once on this machine; further starts are refused with a message saying so.");
+    public static final Setting<Integer> SPAWNER_MAX_CONCURRENT_SPAWNS = Setting.integer("spawner.max_concurrent_spawns", 4, 1, 100,
+            "Most servers starting at the same moment; further starts wait in line (their progress says so) until a slot frees.");
+    public static final Setting<Integer> SPAWNER_MAX_NAMED_SERVERS = Setting.integer("spawner.max_named_servers", 2, 0, 50,
+            "Named servers each user may have besides the default one (0: named servers are off).");
+    public static final Setting<Duration> SPAWNER_STOP_TIMEOUT = Setting.duration("spawner.stop_timeout", "10s",
+            "How long a stopping notebook gets to shut its kernels down before it is killed.");
+
     public static final Setting<String> LOG_LEVEL = Setting.oneOf("log.level", "INFO",
             List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "Least severe log level written.");
     public static final Setting<String> LOG_FORMAT = Setting.oneOf("log.format", "text",
@@ -71,5 +84,7 @@ public final class Settings {
             AUTH_FREE_ATTEMPTS, AUTH_LOCKOUT_FAILURES, AUTH_ADDRESS_LOCKOUT, AUTH_THROTTLE_WINDOW, AUTH_THROTTLE_BASE_DELAY,
             AUTH_HASH_MEMORY_KIB, AUTH_HASH_ITERATIONS, AUTH_MAX_CONCURRENT_HASHES,
             PODMAN_SOCKET, PODMAN_RUNTIME,
+            SPAWNER_START_TIMEOUT, SPAWNER_IDLE_TIMEOUT, SPAWNER_MAX_RUNNING, SPAWNER_MAX_CONCURRENT_SPAWNS,
+            SPAWNER_MAX_NAMED_SERVERS, SPAWNER_STOP_TIMEOUT,
             LOG_LEVEL, LOG_FORMAT);
 }

@@ -13,13 +13,14 @@ import java.util.OptionalInt;
  * no-new-privileges, explicit rlimits (this host refuses to inherit its own).
  *
  * @param userNsSize size of the automatic user namespace ({@code --userns=auto:size=N}); 0 for none
+ * @param idMapping a fixed user namespace ({@code --uidmap 0:BASE:SIZE --gidmap 0:BASE:SIZE}); null for none
  * @param ociRuntime OCI runtime name, or empty for the client's default
  */
 public record ContainerSpec(
         String name, String image, List<String> entrypoint, List<String> command,
         Map<String, String> env, Map<String, String> labels,
         String user, String workDir, String hostname,
-        String networkMode, int userNsSize, boolean readOnlyRootfs,
+        String networkMode, int userNsSize, IdMapping idMapping, boolean readOnlyRootfs,
         List<Mount> mounts, List<String> capDrop, List<String> capAdd, boolean noNewPrivileges,
         long memoryBytes, long cpuQuota, long cpuPeriod, long pidsLimit,
         List<Rlimit> rlimits, String ociRuntime, OptionalInt stopTimeoutSeconds) {
@@ -40,6 +41,18 @@ public record ContainerSpec(
         capDrop = List.copyOf(capDrop);
         capAdd = List.copyOf(capAdd);
         rlimits = List.copyOf(rlimits);
+        if (userNsSize > 0 && idMapping != null) {
+            throw new IllegalArgumentException("choose either an automatic user namespace or a fixed id mapping");
+        }
+    }
+
+    /** Container ids 0…size-1 are host ids hostBase…hostBase+size-1, for users and groups alike. */
+    public record IdMapping(long hostBase, long size) {
+        public IdMapping {
+            if (hostBase <= 0 || size <= 0) {
+                throw new IllegalArgumentException("an id mapping needs a host base above 0 and a size");
+            }
+        }
     }
 
     public static Builder builder(String image) {
@@ -93,6 +106,12 @@ public record ContainerSpec(
             // Both are needed: "userns" alone is accepted but creates no user namespace in Podman 4.3.
             s.put("userns", Map.of("nsmode", "auto"));
             s.put("idmappings", Map.of("AutoUserNs", true, "AutoUserNsOpts", Map.of("Size", userNsSize)));
+        }
+        if (idMapping != null) {
+            // "private" plus explicit maps is the API's --uidmap/--gidmap; the same range for users and groups.
+            List<Map<String, Object>> map = List.of(Map.of("container_id", 0, "host_id", idMapping.hostBase(), "size", idMapping.size()));
+            s.put("userns", Map.of("nsmode", "private"));
+            s.put("idmappings", Map.of("UIDMap", map, "GIDMap", map));
         }
         s.put("read_only_filesystem", readOnlyRootfs);
         if (!mounts.isEmpty()) {
@@ -158,6 +177,7 @@ public record ContainerSpec(
         private String hostname = "";
         private String networkMode = "none";
         private int userNsSize;
+        private IdMapping idMapping;
         private boolean readOnlyRootfs = true;
         private final List<Mount> mounts = new ArrayList<>();
         private List<String> capDrop = List.of("ALL");
@@ -189,6 +209,8 @@ public record ContainerSpec(
         public Builder network(String v) { networkMode = v; return this; }
         /** A user namespace allocated by Podman from the {@code containers} range of /etc/subuid, of this many ids. */
         public Builder autoUserNamespace(int size) { userNsSize = size; return this; }
+        /** A fixed user namespace: container ids from 0 map to host ids from {@code hostBase}, {@code size} of them. */
+        public Builder idMapping(long hostBase, long size) { idMapping = new IdMapping(hostBase, size); return this; }
         public Builder readOnlyRootfs(boolean v) { readOnlyRootfs = v; return this; }
         public Builder mount(Mount m) { mounts.add(m); return this; }
         public Builder capDrop(String... v) { capDrop = List.of(v); return this; }
@@ -204,7 +226,7 @@ public record ContainerSpec(
 
         public ContainerSpec build() {
             return new ContainerSpec(name, image, entrypoint, command, env, labels, user, workDir, hostname,
-                    networkMode, userNsSize, readOnlyRootfs, mounts, capDrop, capAdd, noNewPrivileges,
+                    networkMode, userNsSize, idMapping, readOnlyRootfs, mounts, capDrop, capAdd, noNewPrivileges,
                     memoryBytes, cpuQuota, CPU_PERIOD, pidsLimit, rlimits, ociRuntime, stopTimeout);
         }
     }
