@@ -31,6 +31,10 @@ public final class SitePaths {
     /** Held with an OS file lock while a hub runs, so a second hub on the same root refuses to start. */
     public Path lockFile() { return root.resolve("labhub.lock"); }
     /** Local control socket for the CLI (backup while running); protected by file permissions. */
+    /** One folder per user, one per server in it, holding the notebook's socket (bind-mounted into the container). */
+    public Path userRuns() { return run().resolve("users"); }
+    /** This hub's id, which its containers carry so that hubs sharing a Podman never touch each other's. */
+    public Path hubId() { return secrets().resolve("hub-id"); }
     public Path controlSocket() { return run().resolve("control.sock"); }
     public Path defaultConfigFile() { return root.resolve("labhub.conf"); }
 }

@@ -8,6 +8,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -47,7 +48,17 @@ import org.labhub.config.SitePaths;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
+import org.labhub.environments.EnvironmentStore;
+import org.labhub.environments.Environments;
+import org.labhub.environments.ProfileStore;
+import org.labhub.environments.Profiles;
 import org.labhub.podman.PodmanService;
+import org.labhub.spawner.NotebookClient;
+import org.labhub.spawner.NotebookContainers;
+import org.labhub.spawner.NotebookTokens;
+import org.labhub.spawner.ServerStore;
+import org.labhub.spawner.ServersApi;
+import org.labhub.spawner.Spawner;
 import org.labhub.storage.AtomicFiles;
 import org.labhub.storage.Homes;
 import org.labhub.users.AccountPages;
@@ -91,6 +102,8 @@ public final class Hub implements AutoCloseable {
     private final DataRootLock lock;
     private final Catalog catalog;
     private final PodmanService podman;
+    private final Spawner spawner;
+    private final NotebookClient notebooks;
     private final Server server;
     private final ControlServer control;
     private final ScheduledExecutorService maintenance;
@@ -98,11 +111,14 @@ public final class Hub implements AutoCloseable {
     private final Optional<String> firstAdminPassword;
     private final boolean tls;
 
-    private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Server server, ControlServer control,
-                ScheduledExecutorService maintenance, Router router, Optional<String> firstAdminPassword, boolean tls) {
+    private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
+                Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
+                Optional<String> firstAdminPassword, boolean tls) {
         this.lock = lock;
         this.catalog = catalog;
         this.podman = podman;
+        this.spawner = spawner;
+        this.notebooks = notebooks;
         this.server = server;
         this.control = control;
         this.maintenance = maintenance;
@@ -148,10 +164,24 @@ public final class Hub implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(config.auth().throttle(), clock);
         PasswordLogin passwords = new PasswordLogin(users, hasher, throttle, audit, clock);
         Homes homes = new Homes(paths.homes());
-        Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock);
+        byte[] secret = secretKey(paths);
+
+        EnvironmentStore environmentStore = new EnvironmentStore(db);
+        ProfileStore profileStore = new ProfileStore(db);
+        Environments environments = new Environments(environmentStore);
+        Profiles profiles = new Profiles(profileStore);
+        profiles.seedDefaults(clock.instant());
+        NotebookClient notebooks = new NotebookClient();
+        NotebookContainers notebookContainers = new NotebookContainers(hubId(paths), paths.userRuns(), homes,
+                config.podman().runtime(), config.spawner().stopTimeout());
+        Spawner spawner = new Spawner(new ServerStore(db), environments, profiles, profileStore, groupStore, podman.client(),
+                notebooks, notebookContainers, new NotebookTokens(secret), audit, clock, config.spawner());
+
+        Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock, spawner::stopAllOf);
         Groups groups = new Groups(groupStore, users, audit, clock);
 
-        Pages pages = new Pages(new Flash(secretKey(paths)), config.auth().signup());
+        ServersApi serversApi = new ServersApi(spawner, accounts);
+        Pages pages = new Pages(new Flash(secret), config.auth().signup());
         TokensApi tokensApi = new TokensApi(accounts, tokens, audit);
         HubMetrics metrics = new HubMetrics(users::count);
 
@@ -163,7 +193,8 @@ public final class Hub implements AutoCloseable {
                 new AdminGroupPages(groups, users, pages),
                 new WorkshopRoutes(accounts, pages, clock),
                 new AuditRoutes(audit, pages),
-                new UsersApi(accounts, users, groupStore),
+                new UsersApi(accounts, users, groupStore, serversApi::serversOf),
+                serversApi,
                 tokensApi,
                 new GroupsApi(groups)));
         Routes routes = new Routes();
@@ -183,8 +214,11 @@ public final class Hub implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        Hub hub = new Hub(lock, catalog, podman, server, control, maintenance, router, firstAdmin, config.tls().enabled());
+        Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
+                config.tls().enabled());
         podman.awaitReady(PODMAN_READY_WAIT);
+        // Before serving: the catalog must say what really runs before anyone asks.
+        spawner.begin(maintenance);
         server.start();
         control.start();
         maintenance.scheduleWithFixedDelay(() -> {
@@ -283,6 +317,15 @@ public final class Hub implements AutoCloseable {
         return accounts.ensureFirstAdmin(name, password) ? Optional.of(password) : Optional.empty();
     }
 
+    /** This hub's id (random, made once): its containers carry it, so hubs sharing one Podman leave each other's alone. */
+    private static String hubId(SitePaths paths) throws IOException {
+        Path file = paths.hubId();
+        if (!Files.exists(file)) {
+            AtomicFiles.writePrivate(file, (HexFormat.of().formatHex(Secrets.randomBytes(6)) + "\n").getBytes(StandardCharsets.US_ASCII));
+        }
+        return Files.readString(file).trim();
+    }
+
     /** The hub's signing key, generated once and kept in {@code <data>/secrets/session-key}. */
     private static byte[] secretKey(SitePaths paths) throws IOException {
         Path file = paths.sessionKey();
@@ -312,6 +355,10 @@ public final class Hub implements AutoCloseable {
         return catalog;
     }
 
+    public Spawner spawner() {
+        return spawner;
+    }
+
     public PodmanService podman() {
         return podman;
     }
@@ -331,6 +378,8 @@ public final class Hub implements AutoCloseable {
             server.stop();
         } finally {
             maintenance.shutdownNow();
+            spawner.close();
+            notebooks.close();
             podman.close();
             catalog.close();
             lock.close();

@@ -28,9 +28,15 @@ public final class Accounts {
     private final Path retainedHomes;
     private final AuditLog audit;
     private final Clock clock;
+    private final ServerStopper servers;
+
+    /** Stops a user's notebook servers (and waits) before their account is disabled or deleted. */
+    public interface ServerStopper {
+        void stopAllOf(String user, String reason);
+    }
 
     public Accounts(UserStore users, PasswordHasher hasher, Sessions sessions, Homes homes, Path retainedHomes,
-                    AuditLog audit, Clock clock) {
+                    AuditLog audit, Clock clock, ServerStopper servers) {
         this.users = users;
         this.hasher = hasher;
         this.sessions = sessions;
@@ -38,6 +44,7 @@ public final class Accounts {
         this.retainedHomes = retainedHomes;
         this.audit = audit;
         this.clock = clock;
+        this.servers = servers;
     }
 
     /** Who asks for a change, for the audit log. */
@@ -120,6 +127,9 @@ public final class Accounts {
         }
         users.setState(user.id(), disabled ? User.State.DISABLED : User.State.ACTIVE);
         int ended = disabled ? sessions.endAll(user.id()) : 0;
+        if (disabled) {
+            servers.stopAllOf(user.name(), "stopped because the account was disabled");
+        }
         audit.record(actor.name(), disabled ? "user.disable" : "user.enable", user.name(), AuditLog.Outcome.OK, actor.address(),
                 disabled ? ended + " sessions ended" : "");
     }
@@ -162,6 +172,8 @@ public final class Accounts {
             recipient = Optional.of(require(to));
         }
         sessions.endAll(user.id());
+        // Nothing may go on writing to the home while it is moved or deleted.
+        servers.stopAllOf(user.name(), "stopped because the account is being deleted");
         String outcome;
         try {
             switch (files) {

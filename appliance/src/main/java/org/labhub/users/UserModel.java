@@ -8,8 +8,8 @@ import java.util.Map;
 public record UserModel(String kind, String name, boolean admin, List<String> groups, String state, Instant created,
                         Instant lastActivity, Instant expiresAt, Map<String, Object> servers) {
 
-    public static UserModel of(User u, List<String> groups) {
+    public static UserModel of(User u, List<String> groups, Map<String, Object> servers) {
         return new UserModel("user", u.name(), u.admin(), groups, u.state().name().toLowerCase(), u.createdAt(),
-                u.lastLogin().orElse(null), u.expiresAt().orElse(null), Map.of());
+                u.lastLogin().orElse(null), u.expiresAt().orElse(null), servers);
     }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.labhub.auth.Scope;
 import org.labhub.storage.Homes;
 import org.labhub.web.Access;
@@ -18,11 +19,14 @@ public final class UsersApi implements Routes.Provider {
     private final Accounts accounts;
     private final UserStore users;
     private final GroupStore groups;
+    private final Function<String, Map<String, Object>> serversOf;
 
-    public UsersApi(Accounts accounts, UserStore users, GroupStore groups) {
+    /** @param serversOf a user's servers by name, as the user model shows them */
+    public UsersApi(Accounts accounts, UserStore users, GroupStore groups, Function<String, Map<String, Object>> serversOf) {
         this.accounts = accounts;
         this.users = users;
         this.groups = groups;
+        this.serversOf = serversOf;
     }
 
     @Override
@@ -44,7 +48,7 @@ public final class UsersApi implements Routes.Provider {
     record Patch(Boolean admin, Boolean disabled, String password) {}
 
     UserModel model(User u) {
-        return UserModel.of(u, groups.groupsOf(u.id()));
+        return UserModel.of(u, groups.groupsOf(u.id()), serversOf.apply(u.name()));
     }
 
     private void me(Exchange ex) {

@@ -184,6 +184,17 @@ public final class Exchange {
         callback.succeeded();
     }
 
+    /** Starts a server-sent event stream; the caller writes events on this thread and closes it when done. */
+    public EventStream eventStream() {
+        markResponded();
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream;charset=utf-8");
+        response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
+        // Tells a buffering reverse proxy (nginx) to pass each event on at once.
+        response.getHeaders().put("X-Accel-Buffering", "no");
+        return new EventStream(response, callback);
+    }
+
     /** 303 See Other to a path on this hub (after a form post, so a reload does not post again). */
     public void redirect(String location) {
         markResponded();

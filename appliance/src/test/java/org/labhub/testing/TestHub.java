@@ -86,10 +86,29 @@ public final class TestHub implements AutoCloseable {
         return c;
     }
 
+    /**
+     * Stops the hub, then removes every container it made: a hub's own close leaves notebook servers running (the
+     * next hub adopts them), which tests must not leave behind.
+     */
     @Override
     public void close() throws Exception {
         if (hub != null) {
             hub.close();
         }
+        removeContainers(dataRoot);
+    }
+
+    /** Removes the containers of the hub whose data root this is (by the hub id they carry). */
+    public static void removeContainers(Path dataRoot) throws IOException, InterruptedException {
+        Path id = dataRoot.resolve("secrets/hub-id");
+        if (!Files.exists(id)) {
+            return;
+        }
+        String label = "org.labhub.hub=" + Files.readString(id).trim();
+        Process p = new ProcessBuilder("sh", "-c",
+                "podman ps -aq --filter label=" + label + " | xargs -r podman rm -f -t 0 >/dev/null 2>&1; true")
+                .redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        p.waitFor();
     }
 }

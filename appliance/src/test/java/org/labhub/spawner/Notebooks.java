@@ -1,0 +1,83 @@
+package org.labhub.spawner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.labhub.environments.Environment;
+import org.labhub.environments.EnvironmentStore;
+import org.labhub.podman.ImageInfo;
+import org.labhub.server.Hub;
+import org.labhub.testing.TestHub;
+
+/**
+ * What the spawner tests share: the minimal kernel image as an environment, commands in containers, waiting.
+ * The minimal image must exist (./labhub test builds it first); its absence fails the tests, never skips them.
+ */
+final class Notebooks {
+    static final String MINIMAL = "localhost/labhub/kernel-minimal:latest";
+    private static final Path TEST_KERNEL = Path.of("../kernels/test_kernel.py");
+
+    private Notebooks() {}
+
+    /** Registers the minimal image as the environment "minimal", unless the hub already has it. */
+    static void registerMinimal(TestHub t) {
+        EnvironmentStore store = new EnvironmentStore(t.hub().catalog().jdbi());
+        if (store.byName("minimal").isPresent()) {
+            return;
+        }
+        ImageInfo image = t.hub().podman().client().images().inspect(MINIMAL);
+        store.insert(new EnvironmentStore.Image("minimal", "Minimal", "notebook and ipykernel", MINIMAL, image.id(), image.digest(),
+                Environment.Source.RECIPE, "python", List.of()), Instant.now());
+    }
+
+    static Server server(Hub hub, String user, String name) {
+        return hub.spawner().server(new ServerKey(user, name)).orElseThrow();
+    }
+
+    /** Runs a command inside a container as its user; returns exit code and output. */
+    static Exec exec(String container, String... command) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("podman", "exec", container));
+        cmd.addAll(List.of(command));
+        return run(cmd, null);
+    }
+
+    /** Runs test_kernel.py in the server's container: start a kernel through the notebook, execute code, compare. */
+    static Exec runKernel(Hub hub, Server s, String code, String expect) throws IOException, InterruptedException {
+        List<String> cmd = List.of("podman", "exec", "-i", s.containerId().orElseThrow(), "python3", "-",
+                "/run/labhub/notebook.sock", s.key().baseUrl(), hub.spawner().tokenOf(s), "python3", code, expect, "60");
+        return run(cmd, TEST_KERNEL);
+    }
+
+    record Exec(int exit, String output) {}
+
+    static Exec run(List<String> cmd, Path stdin) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        if (stdin != null) {
+            pb.redirectInput(stdin.toFile());
+        }
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("%s finished", cmd).isTrue();
+        return new Exec(p.exitValue(), out);
+    }
+
+    /** Polls until the condition holds; returns how long it took, or fails after {@code max}. */
+    static Duration await(String what, Duration max, BooleanSupplier condition) throws InterruptedException {
+        long start = System.nanoTime();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - start > max.toNanos()) {
+                throw new AssertionError("timed out after " + max + " waiting for " + what);
+            }
+            Thread.sleep(20);
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
+    }
+}
