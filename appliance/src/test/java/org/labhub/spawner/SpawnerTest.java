@@ -42,8 +42,8 @@ class SpawnerTest {
 
     @Test
     void aStartedServerAnswersOnItsSocketAndItsKernelComputes() throws Exception {
-        HubClient.Res r = alice.api("POST", "/api/users/alice/server", MINIMAL_SMALL).expectStatus(201);
-        JsonNode model = Json.MAPPER.readTree(r.body());
+        Notebooks.start(t, alice, "alice", "", MINIMAL_SMALL);
+        JsonNode model = Json.MAPPER.readTree(alice.api("GET", "/api/users/alice").body()).path("servers").path("");
         assertThat(model.path("ready").asBoolean()).isTrue();
         assertThat(model.path("url").asString()).isEqualTo("/user/alice/");
         assertThat(model.path("environment").asString()).isEqualTo("minimal");
@@ -75,8 +75,7 @@ class SpawnerTest {
 
     @Test
     void theContainerHasEveryHardeningSettingAndItHoldsInside() throws Exception {
-        bob.api("POST", "/api/users/bob/server", MINIMAL_SMALL).expectStatus(201);
-        Server s = server(t.hub(), "bob", "");
+        Server s = Notebooks.start(t, bob, "bob", "", MINIMAL_SMALL);
         String id = s.containerId().orElseThrow();
         long base = HostIds.base(s.userId());
         try {
@@ -129,8 +128,7 @@ class SpawnerTest {
     @Test
     void namedServersRunBesideTheDefaultOneUpToTheLimit() throws Exception {
         HubClient carol = t.user("carol", "carol-password-1");
-        carol.api("POST", "/api/users/carol/servers/analysis", MINIMAL_SMALL).expectStatus(201);
-        Server named = server(t.hub(), "carol", "analysis");
+        Server named = Notebooks.start(t, carol, "carol", "analysis", MINIMAL_SMALL);
         assertThat(named.state()).isEqualTo(Server.State.RUNNING);
         assertThat(Notebooks.runKernel(t.hub(), named, "6*7", "42").exit()).isZero();
 
@@ -149,9 +147,10 @@ class SpawnerTest {
     @Test
     void restartGivesAFreshContainerWithTheSameEnvironment() throws Exception {
         HubClient dave = t.user("dave", "dave-password-12");
-        dave.api("POST", "/api/users/dave/server", MINIMAL_SMALL).expectStatus(201);
-        Server first = server(t.hub(), "dave", "");
-        dave.api("POST", "/api/users/dave/server/restart", "{}").expectStatus(200);
+        Server first = Notebooks.start(t, dave, "dave", "", MINIMAL_SMALL);
+        HubClient.Res restarted = dave.api("POST", "/api/users/dave/server/restart", "{}");
+        assertThat(restarted.status()).as(restarted.body()).isIn(200, 202);
+        Notebooks.await("the restarted server running", Duration.ofSeconds(90), () -> server(t.hub(), "dave", "").state() == Server.State.RUNNING);
         Server second = server(t.hub(), "dave", "");
         assertThat(second.state()).isEqualTo(Server.State.RUNNING);
         assertThat(second.containerId()).isNotEqualTo(first.containerId());
