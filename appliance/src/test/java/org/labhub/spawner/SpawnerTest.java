@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -157,5 +158,35 @@ class SpawnerTest {
         assertThat(second.environment()).isEqualTo("minimal");
         assertThat(t.hub().spawner().tokenOf(second)).isNotEqualTo(t.hub().spawner().tokenOf(first));
         dave.api("DELETE", "/api/users/dave/server").expectStatus(204);
+    }
+
+    @Test
+    void aliceCannotSeeBobsHomeOrSocketNorActOnHisServer() throws Exception {
+        HubClient gus = t.user("gus", "gus-password-123");
+        HubClient hal = t.user("hal", "hal-password-123");
+        Server g = Notebooks.start(t, gus, "gus", "", MINIMAL_SMALL);
+        Server h = Notebooks.start(t, hal, "hal", "", MINIMAL_SMALL);
+        try {
+            assertThat(exec(h.containerId().orElseThrow(), "sh", "-c", "echo s3cret > /home/jovyan/hal-secret.txt").exit()).isZero();
+            String probe = "ls -A /home; echo --; ls -A /run/labhub; echo --; grep -c -e hal -e " + t.dataRoot() + " /proc/mounts;"
+                    + " echo --; find / -xdev -name 'hal-secret*' 2>/dev/null; find /tmp /home /run -name 'hal-secret*' 2>/dev/null;"
+                    + " ls " + t.dataRoot().resolve("homes/hal") + " 2>&1 | head -1";
+            Notebooks.Exec seen = exec(g.containerId().orElseThrow(), "sh", "-c", probe);
+            List<String> lines = seen.output().lines().toList();
+            assertThat(lines).as(seen.output()).startsWith("jovyan", "--", "notebook.sock", "--", "0", "--");
+            assertThat(seen.output()).doesNotContain("hal-secret").contains("No such file or directory");
+            // Their files belong to disjoint host uid ranges, so even a shared mount would not let one read the other's.
+            long gusBase = HostIds.base(g.userId());
+            assertThat(HostIds.owner(h.userId()) >= gusBase && HostIds.owner(h.userId()) < gusBase + HostIds.RANGE).isFalse();
+            assertThat(Files.getAttribute(t.dataRoot().resolve("homes/hal/hal-secret.txt"), "unix:uid")).isEqualTo((int) HostIds.owner(h.userId()));
+            // Through the hub, gus can neither stop, restart nor follow hal's server.
+            gus.api("DELETE", "/api/users/hal/server").expectStatus(403);
+            gus.api("POST", "/api/users/hal/server/restart", "{}").expectStatus(403);
+            gus.get("/api/users/hal/server/progress").expectStatus(403);
+            assertThat(server(t.hub(), "hal", "").state()).isEqualTo(Server.State.RUNNING);
+        } finally {
+            gus.api("DELETE", "/api/users/gus/server").expectStatus(204);
+            hal.api("DELETE", "/api/users/hal/server").expectStatus(204);
+        }
     }
 }
