@@ -67,6 +67,15 @@ class AccessMatrixTest {
         PROMISE.put("GET /api/users/{name}/tokens", "self:read");
         PROMISE.put("GET /api/users/{name}/tokens/{id}", "self:read");
         PROMISE.put("DELETE /api/users/{name}/tokens/{id}", "self:tokens");
+        PROMISE.put("POST /api/users/{name}/server", "self:servers");
+        PROMISE.put("DELETE /api/users/{name}/server", "self:servers");
+        PROMISE.put("POST /api/users/{name}/server/restart", "self:servers");
+        PROMISE.put("GET /api/users/{name}/server/progress", "self:read");
+        PROMISE.put("POST /api/users/{name}/servers/{server}", "self:servers");
+        PROMISE.put("DELETE /api/users/{name}/servers/{server}", "self:servers");
+        PROMISE.put("POST /api/users/{name}/servers/{server}/restart", "self:servers");
+        PROMISE.put("GET /api/users/{name}/servers/{server}/progress", "self:read");
+        PROMISE.put("GET /api/servers", "admin:read");
         PROMISE.put("GET /api/groups", "user:read");
         PROMISE.put("POST /api/groups", "admin:admin");
         PROMISE.put("GET /api/groups/{name}", "user:read");
@@ -232,9 +241,12 @@ class AccessMatrixTest {
     private static HubClient.Res call(Caller caller, String method, String template) {
         HubClient c = clients.get(caller);
         String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
-                .replace("{id}", "999999");
+                .replace("{id}", "999999").replace("{server}", "nosuchserver");
         if (template.startsWith("/api/")) {
             String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
+            if (template.startsWith("/api/users/{name}/server") && method.equals("POST")) {
+                body = "{\"environment\":\"nosuchenvironment\"}"; // refused after the access check: nothing starts
+            }
             if (template.equals("/api/users/{name}/tokens") && method.equals("POST")) {
                 body = "{\"scopes\":[\"read\"],\"expires_in\":60}";
             }
