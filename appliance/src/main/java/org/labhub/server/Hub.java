@@ -174,7 +174,8 @@ public final class Hub implements AutoCloseable {
         NotebookClient notebooks = new NotebookClient();
         NotebookContainers notebookContainers = new NotebookContainers(hubId(paths), paths.userRuns(), homes,
                 config.podman().runtime(), config.spawner().stopTimeout());
-        Spawner spawner = new Spawner(new ServerStore(db), environments, profiles, profileStore, groupStore, podman.client(),
+        ServerStore serverStore = new ServerStore(db);
+        Spawner spawner = new Spawner(serverStore, environments, profiles, profileStore, groupStore, podman.client(),
                 notebooks, notebookContainers, new NotebookTokens(secret), audit, clock, config.spawner());
 
         Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock, spawner::stopAllOf);
@@ -183,7 +184,7 @@ public final class Hub implements AutoCloseable {
         ServersApi serversApi = new ServersApi(spawner, accounts);
         Pages pages = new Pages(new Flash(secret), config.auth().signup());
         TokensApi tokensApi = new TokensApi(accounts, tokens, audit);
-        HubMetrics metrics = new HubMetrics(users::count);
+        HubMetrics metrics = new HubMetrics(users::count, serverStore::countByState);
 
         List<Routes.Provider> features = new ArrayList<>(List.of(
                 new HomePage(pages, groupStore),
