@@ -67,9 +67,9 @@ class EnvironmentsApiTest {
 
     @Test
     void anAdminRegistersAnyImageInPodmanAsAnEnabledEnvironmentWithoutNetwork() {
-        ImageInfo busybox = TestPodman.client().images().inspect(TestPodman.IMAGE);
+        ImageInfo busybox = TestPodman.client().images().inspect(TestPodman.image());
 
-        JsonNode e = json(admin.api("POST", "/api/environments", "{\"name\":\"busybox\",\"image\":\"" + TestPodman.IMAGE
+        JsonNode e = json(admin.api("POST", "/api/environments", "{\"name\":\"busybox\",\"image\":\"" + TestPodman.image()
                 + "\",\"display_name\":\"Busybox\",\"description\":\"A shell and little else\"}").expectStatus(201));
 
         assertThat(e.path("name").asString()).isEqualTo("busybox");
@@ -77,7 +77,8 @@ class EnvironmentsApiTest {
         assertThat(e.path("description").asString()).isEqualTo("A shell and little else");
         assertThat(e.path("image").asString()).isEqualTo(TestPodman.IMAGE);
         assertThat(e.path("image_id").asString()).isEqualTo(busybox.id());
-        assertThat(e.path("image_digest").asString()).isEqualTo(busybox.digest());
+        assertThat(e.path("image_digest").asString()).matches("sha256:[0-9a-f]{64}");
+        assertThat(busybox.repoDigests().get(0)).endsWith("@" + e.path("image_digest").asString());
         assertThat(e.path("source").asString()).isEqualTo("image");
         assertThat(e.path("enabled").asBoolean()).isTrue();
         assertThat(e.path("network").asString()).isEqualTo("none");
@@ -103,14 +104,14 @@ class EnvironmentsApiTest {
 
     @Test
     void registeringIsRefusedWithAMessageThatSaysWhatIsWrong() {
-        register("taken", TestPodman.IMAGE);
-        assertThat(admin.api("POST", "/api/environments", "{\"name\":\"taken\",\"image\":\"" + TestPodman.IMAGE + "\"}")
+        register("taken", TestPodman.image());
+        assertThat(admin.api("POST", "/api/environments", "{\"name\":\"taken\",\"image\":\"" + TestPodman.image() + "\"}")
                 .expectStatus(409).json("message")).isEqualTo("an environment called \"taken\" already exists");
-        assertThat(admin.api("POST", "/api/environments", "{\"name\":\"Bad Name\",\"image\":\"" + TestPodman.IMAGE + "\"}")
+        assertThat(admin.api("POST", "/api/environments", "{\"name\":\"Bad Name\",\"image\":\"" + TestPodman.image() + "\"}")
                 .expectStatus(400).json("message")).contains("lowercase");
-        assertThat(admin.api("POST", "/api/environments", "{\"name\":\"scan\",\"image\":\"" + TestPodman.IMAGE + "\"}")
+        assertThat(admin.api("POST", "/api/environments", "{\"name\":\"scan\",\"image\":\"" + TestPodman.image() + "\"}")
                 .expectStatus(400).json("message")).contains("reserved");
-        assertThat(admin.api("POST", "/api/environments", "{\"image\":\"" + TestPodman.IMAGE + "\"}")
+        assertThat(admin.api("POST", "/api/environments", "{\"image\":\"" + TestPodman.image() + "\"}")
                 .expectStatus(400).json("message")).isEqualTo("give the environment a name");
         assertThat(admin.api("POST", "/api/environments", "{\"name\":\"noimage\"}").expectStatus(400).json("message"))
                 .startsWith("name the image to register");
@@ -126,7 +127,7 @@ class EnvironmentsApiTest {
 
     @Test
     void aDisabledEnvironmentIsHiddenFromUsersButNotFromAdmins() {
-        register("switchable", TestPodman.IMAGE);
+        register("switchable", TestPodman.image());
 
         JsonNode off = json(admin.api("PATCH", "/api/environments/switchable", "{\"enabled\":false}").expectStatus(200));
 
@@ -148,7 +149,7 @@ class EnvironmentsApiTest {
 
     @Test
     void theNetworkIsNoneOrBridgeAndABadValueChangesNothing() {
-        register("networked", TestPodman.IMAGE);
+        register("networked", TestPodman.image());
 
         assertThat(admin.api("PATCH", "/api/environments/networked", "{\"network\":\"wifi\",\"display_name\":\"Changed\"}")
                 .expectStatus(400).json("message")).isEqualTo("network must be one of none, bridge (got \"wifi\")");
@@ -164,7 +165,7 @@ class EnvironmentsApiTest {
 
     @Test
     void theNameAndDescriptionShownCanBeChangedButNotEmptied() {
-        register("renamed", TestPodman.IMAGE);
+        register("renamed", TestPodman.image());
 
         JsonNode e = json(admin.api("PATCH", "/api/environments/renamed",
                 "{\"display_name\":\"Busybox shell\",\"description\":\"For the shell course\"}").expectStatus(200));
@@ -180,7 +181,7 @@ class EnvironmentsApiTest {
 
     @Test
     void anEnvironmentInUseByAServerThatIsNotStoppedCannotBeDeleted() {
-        register("in-use", TestPodman.IMAGE);
+        register("in-use", TestPodman.image());
         long alice = hub.hub().catalog().jdbi().withHandle(h -> h.createQuery("SELECT id FROM users WHERE name = 'alice'")
                 .mapTo(Long.class).one());
         hub.hub().catalog().jdbi().useHandle(h -> h.createUpdate("INSERT INTO servers (user_id, name, environment, profile, state, "
@@ -201,8 +202,8 @@ class EnvironmentsApiTest {
 
     @Test
     void aUserGets403OnEveryChangeAndTheAdminPagesButMayLook() throws Exception {
-        register("looked-at", TestPodman.IMAGE);
-        String body = "{\"name\":\"mine\",\"image\":\"" + TestPodman.IMAGE + "\"}";
+        register("looked-at", TestPodman.image());
+        String body = "{\"name\":\"mine\",\"image\":\"" + TestPodman.image() + "\"}";
 
         alice.api("POST", "/api/environments", body).expectStatus(403);
         alice.api("POST", "/api/environments/scan", "{}").expectStatus(403);
@@ -212,7 +213,7 @@ class EnvironmentsApiTest {
         aliceBrowser.login("alice", "alice-password-1").expectStatus(303);
         assertThat(aliceBrowser.get("/admin/environments").expectStatus(403).body()).contains("only administrators may do this");
         aliceBrowser.get("/account"); // a page with the CSRF token for the forms below
-        aliceBrowser.form("/admin/environments", Map.of("name", "mine", "image", TestPodman.IMAGE)).expectStatus(403);
+        aliceBrowser.form("/admin/environments", Map.of("name", "mine", "image", TestPodman.image())).expectStatus(403);
         aliceBrowser.form("/admin/environments/scan", Map.of()).expectStatus(403);
         aliceBrowser.form("/admin/environments/looked-at", Map.of("enabled", "false")).expectStatus(403);
         aliceBrowser.form("/admin/environments/looked-at/delete", Map.of()).expectStatus(403);
@@ -234,7 +235,7 @@ class EnvironmentsApiTest {
                 .contains("value=\"page-env\"").contains("value=\"localhost/labhub-test/nothing-here:1\"")
                 .contains("value=\"Typed name\"").contains("value=\"typed text\"");
 
-        assertThat(adminPages.form("/admin/environments", Map.of("name", "page-env", "image", TestPodman.IMAGE,
+        assertThat(adminPages.form("/admin/environments", Map.of("name", "page-env", "image", TestPodman.image(),
                 "display_name", "", "description", "")).expectStatus(303).location()).isEqualTo("/admin/environments");
         String page = adminPages.get("/admin/environments").expectStatus(200).body();
         assertThat(page).contains("Registered page-env (" + TestPodman.IMAGE + ", 0 packages recorded)").contains("data-env=\"page-env\"");
