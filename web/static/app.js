@@ -27,6 +27,14 @@ document.addEventListener("click", (event) => {
       select();
     }
   }
+  const opener = event.target.closest("[data-open]");
+  if (opener) {
+    // A link to a closed <details> further down: open it as well as scrolling to it.
+    const target = document.getElementById(opener.dataset.open);
+    if (target) {
+      target.open = true;
+    }
+  }
   if (event.target.closest("[data-print]")) {
     window.print();
   }

@@ -45,6 +45,16 @@ import org.labhub.catalog.Catalog;
 import org.labhub.catalog.DataRootLock;
 import org.labhub.config.LabhubConfig;
 import org.labhub.config.SitePaths;
+import org.labhub.environments.AdminEnvironmentPages;
+import org.labhub.environments.AdminProfilePages;
+import org.labhub.environments.EnvironmentScanner;
+import org.labhub.environments.EnvironmentStore;
+import org.labhub.environments.Environments;
+import org.labhub.environments.EnvironmentsApi;
+import org.labhub.environments.ImagePackages;
+import org.labhub.environments.ProfileStore;
+import org.labhub.environments.Profiles;
+import org.labhub.environments.ProfilesApi;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
@@ -166,10 +176,13 @@ public final class Hub implements AutoCloseable {
         Homes homes = new Homes(paths.homes());
         byte[] secret = secretKey(paths);
 
+        // Environments (kernel images) and resource profiles: what users may start, and with how much.
         EnvironmentStore environmentStore = new EnvironmentStore(db);
         ProfileStore profileStore = new ProfileStore(db);
-        Environments environments = new Environments(environmentStore);
-        Profiles profiles = new Profiles(profileStore);
+        ImagePackages imagePackages = new ImagePackages(podman.client());
+        EnvironmentScanner kernelScanner = new EnvironmentScanner(environmentStore, podman.client(), imagePackages, audit, clock);
+        Environments environments = new Environments(environmentStore, podman.client(), imagePackages, audit, clock);
+        Profiles profiles = new Profiles(profileStore, groupStore, audit, clock);
         profiles.seedDefaults(clock.instant());
         NotebookClient notebooks = new NotebookClient();
         NotebookContainers notebookContainers = new NotebookContainers(hubId(paths), paths.userRuns(), homes,
@@ -198,6 +211,9 @@ public final class Hub implements AutoCloseable {
                 serversApi,
                 tokensApi,
                 new GroupsApi(groups)));
+        features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
+                new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
+
         Routes routes = new Routes();
         // The API description is generated, at first request, from the finished route table.
         features.add(new OpsRoutes(catalog, podman::health, metrics, new OpenApi(routes::list, API_VERSION)));
@@ -218,6 +234,7 @@ public final class Hub implements AutoCloseable {
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
                 config.tls().enabled());
         podman.awaitReady(PODMAN_READY_WAIT);
+        kernelScanner.scanAtStart();
         // Before serving: the catalog must say what really runs before anyone asks.
         spawner.begin(maintenance);
         server.start();

@@ -51,6 +51,15 @@ class AccessMatrixTest {
         PROMISE.put("GET /admin/groups/{name}", "admin:read");
         PROMISE.put("POST /admin/groups/{name}/members", "admin:admin");
         PROMISE.put("POST /admin/groups/{name}/delete", "admin:admin");
+        PROMISE.put("GET /admin/environments", "admin:read");
+        PROMISE.put("POST /admin/environments", "admin:admin");
+        PROMISE.put("POST /admin/environments/scan", "admin:admin");
+        PROMISE.put("POST /admin/environments/{env}", "admin:admin");
+        PROMISE.put("POST /admin/environments/{env}/delete", "admin:admin");
+        PROMISE.put("GET /admin/profiles", "admin:read");
+        PROMISE.put("POST /admin/profiles", "admin:admin");
+        PROMISE.put("POST /admin/profiles/{profile}", "admin:admin");
+        PROMISE.put("POST /admin/profiles/{profile}/delete", "admin:admin");
         PROMISE.put("GET /admin/workshop", "admin:read");
         PROMISE.put("POST /admin/workshop", "admin:admin");
         PROMISE.put("POST /api/workshop", "admin:admin");
@@ -83,6 +92,16 @@ class AccessMatrixTest {
         PROMISE.put("DELETE /api/groups/{name}", "admin:admin");
         PROMISE.put("POST /api/groups/{name}/users", "admin:admin");
         PROMISE.put("DELETE /api/groups/{name}/users", "admin:admin");
+        PROMISE.put("GET /api/environments", "user:read");
+        PROMISE.put("POST /api/environments", "admin:admin");
+        PROMISE.put("POST /api/environments/scan", "admin:admin");
+        PROMISE.put("GET /api/environments/{env}", "user:read");
+        PROMISE.put("PATCH /api/environments/{env}", "admin:admin");
+        PROMISE.put("DELETE /api/environments/{env}", "admin:admin");
+        PROMISE.put("GET /api/profiles", "user:read");
+        PROMISE.put("POST /api/profiles", "admin:admin");
+        PROMISE.put("PATCH /api/profiles/{profile}", "admin:admin");
+        PROMISE.put("DELETE /api/profiles/{profile}", "admin:admin");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
@@ -236,12 +255,14 @@ class AccessMatrixTest {
 
     /**
      * Calls a route with arguments chosen so that a caller who gets past the access check changes nothing
-     * that later calls depend on: unknown groups and token ids, incomplete forms and bodies.
+     * that later calls depend on: unknown groups, environments, profiles and token ids, incomplete forms and bodies
+     * (a kernel scan by an admin registers what the start-up scan already registered).
      */
     private static HubClient.Res call(Caller caller, String method, String template) {
         HubClient c = clients.get(caller);
         String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
-                .replace("{id}", "999999").replace("{server}", "nosuchserver");
+                .replace("{id}", "999999").replace("{server}", "nosuchserver").replace("{env}", "nosuchenv")
+                .replace("{profile}", "nosuchprofile");
         if (template.startsWith("/api/")) {
             String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
             if (template.startsWith("/api/users/{name}/server") && method.equals("POST")) {
