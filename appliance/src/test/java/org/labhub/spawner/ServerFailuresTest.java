@@ -27,7 +27,7 @@ class ServerFailuresTest {
     @BeforeAll
     static void start() throws Exception {
         t = TestHub.start(Map.of());
-        Notebooks.registerMinimal(t);
+        Notebooks.requireMinimal(t);
         admin = t.admin();
         ProfileStore profiles = new ProfileStore(t.hub().catalog().jdbi());
         profiles.insert(new ProfileStore.Fields("tiny", "Tiny", 1, 384L << 20, 96, false, 5, List.of()), Instant.now());
@@ -109,7 +109,17 @@ class ServerFailuresTest {
         Server bomber = started("bomber", "tiny");
         Server neighbour = started("neighbour", "small");
         String id = bomber.containerId().orElseThrow();
-        Notebooks.Exec detached = Notebooks.run(List.of("podman", "exec", "-d", id, "sh", "-c", "b() { b | b & }; b"), null);
+        // Forks without end, and keeps trying when refused, so it presses against the limit the whole time
+        // (the shell's "b() { b | b & }; b" collapses once forks fail, sometimes before reaching the limit).
+        String bomb = "import os, time\n"
+                + "while True:\n"
+                + "    try:\n"
+                + "        if os.fork() == 0:\n"
+                + "            time.sleep(120)\n"
+                + "            os._exit(0)\n"
+                + "    except OSError:\n"
+                + "        time.sleep(0.005)\n";
+        Notebooks.Exec detached = Notebooks.run(List.of("podman", "exec", "-d", id, "python3", "-c", bomb), null);
         assertThat(detached.exit()).as(detached.output()).isZero();
 
         // Sample until the bomb has filled the limit, then a while longer: it never gets past it.

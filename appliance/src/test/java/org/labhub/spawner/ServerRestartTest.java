@@ -28,7 +28,7 @@ class ServerRestartTest {
     void afterKill9TheNextHubAdoptsRunningServersAndRecordsDeadOnes() throws Exception {
         // Prepare the catalog: the environment and two users.
         try (TestHub first = TestHub.startOn(root, Map.of())) {
-            Notebooks.registerMinimal(first);
+            Notebooks.requireMinimal(first);
             HubClient admin = first.admin();
             admin.api("POST", "/api/users/alice", "{\"password\":\"alice-password-1\"}").expectStatus(201);
             admin.api("POST", "/api/users/bob", "{\"password\":\"bob-password-12\"}").expectStatus(201);
@@ -85,7 +85,7 @@ class ServerRestartTest {
     @Test
     void anOrderlyRestartKeepsServersRunning() throws Exception {
         try (TestHub hub = TestHub.startOn(root, Map.of())) {
-            Notebooks.registerMinimal(hub);
+            Notebooks.requireMinimal(hub);
             HubClient carol = hub.user("carol", "carol-password-1");
             Server before = Notebooks.start(hub, carol, "carol", "", "{\"environment\":\"minimal\"}");
             hub.restart();
@@ -99,7 +99,7 @@ class ServerRestartTest {
     @Test
     void anIdleServerIsStoppedWithTheReasonAndAnActiveOneIsNot() throws Exception {
         try (TestHub hub = TestHub.startOn(root, Map.of("spawner.idle_timeout", "4s"))) {
-            Notebooks.registerMinimal(hub);
+            Notebooks.requireMinimal(hub);
             HubClient dora = hub.user("dora", "dora-password-1");
             HubClient emil = hub.user("emil", "emil-password-1");
             Notebooks.start(hub, dora, "dora", "", "{\"environment\":\"minimal\"}");

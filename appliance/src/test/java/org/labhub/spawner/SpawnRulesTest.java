@@ -35,7 +35,7 @@ class SpawnRulesTest {
     @BeforeAll
     static void start() throws Exception {
         t = TestHub.start(Map.of("spawner.max_running", "2", "spawner.max_named_servers", "1"));
-        Notebooks.registerMinimal(t);
+        Notebooks.requireMinimal(t);
         admin = t.admin();
         alice = t.user("alice", "alice-password-1");
         bob = t.user("bob", "bob-password-12");

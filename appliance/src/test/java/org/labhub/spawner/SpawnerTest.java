@@ -31,7 +31,7 @@ class SpawnerTest {
     @BeforeAll
     static void start() throws Exception {
         t = TestHub.start(Map.of("spawner.max_named_servers", "1"));
-        Notebooks.registerMinimal(t);
+        Notebooks.requireMinimal(t);
         alice = t.user("alice", "alice-password-1");
         bob = t.user("bob", "bob-password-12");
     }
