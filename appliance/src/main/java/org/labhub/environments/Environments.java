@@ -11,6 +11,11 @@ public final class Environments {
         this.store = store;
     }
 
+    /** Every environment, disabled ones too (servers started from one keep showing its name). */
+    public List<Environment> all() {
+        return store.list();
+    }
+
     public List<Environment> enabled() {
         return store.list().stream().filter(Environment::enabled).toList();
     }
