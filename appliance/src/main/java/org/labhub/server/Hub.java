@@ -53,6 +53,7 @@ import org.labhub.environments.Environments;
 import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.podman.PodmanService;
+import org.labhub.spawner.AdminServerPages;
 import org.labhub.spawner.DashboardPage;
 import org.labhub.spawner.NotebookClient;
 import org.labhub.spawner.NotebookContainers;
@@ -192,6 +193,7 @@ public final class Hub implements AutoCloseable {
                 new AdminUserPages(accounts, users, groupStore, pages),
                 new AdminGroupPages(groups, users, pages),
                 new WorkshopRoutes(accounts, pages, clock),
+                new AdminServerPages(spawner, accounts, pages, clock),
                 new AuditRoutes(audit, pages),
                 new UsersApi(accounts, users, groupStore, serversApi::serversOf),
                 serversApi,

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.labhub.environments.EnvironmentStore;
 import org.labhub.environments.ProfileStore;
+import org.labhub.testing.HubClient;
 import org.labhub.testing.TestHub;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -230,6 +231,27 @@ class DashboardInChromiumTest {
         } finally {
             environments.setEnabled("minimal", true, Instant.now());
         }
+    }
+
+    @Test
+    @Order(4)
+    void anAdminSeesEveryServerWithItsUseAndButtonsNamedForIt() throws Exception {
+        HubClient alice = hub.client();
+        alice.login("alice", "alice-password-1").expectStatus(303);
+        alice.api("POST", "/api/users/alice/server", "{\"environment\":\"minimal\",\"profile\":\"small\"}").expectStatus(201);
+        driver.manage().deleteAllCookies();
+        open("/login");
+        new Actions(driver).sendKeys("admin", Keys.TAB, hub.adminPassword(), Keys.ENTER).perform();
+        await("the dashboard", () -> "Dashboard · labhub".equals(driver.getTitle()) ? true : null);
+        open("/admin/servers");
+        assertThat(driver.getTitle()).isEqualTo("Servers · labhub");
+        WebElement row = driver.findElement(By.cssSelector("tr[data-user=alice]"));
+        assertThat(row.findElement(By.cssSelector("[data-cpu]")).getText()).matches("\\d+\\.\\d %");
+        assertThat(row.findElement(By.cssSelector("[data-memory]")).getText()).matches("[\\d.]+[KM] / 2G");
+        assertThat(row.findElements(By.tagName("button")).stream().map(b -> b.getAttribute("aria-label")))
+                .containsExactly("Stop alice's default server", "Restart alice's default server");
+        screenshot("admin-servers");
+        alice.api("DELETE", "/api/users/alice/server").expectStatus(204);
     }
 
     // ---- helpers ----
