@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.labhub.environments.EnvironmentStore;
 import org.labhub.testing.HubClient;
 import org.labhub.testing.TestHub;
 
@@ -74,6 +75,22 @@ class AccessMatrixTest {
         PROMISE.put("DELETE /api/groups/{name}", "admin:admin");
         PROMISE.put("POST /api/groups/{name}/users", "admin:admin");
         PROMISE.put("DELETE /api/groups/{name}/users", "admin:admin");
+        PROMISE.put("POST /servers/start", "user:servers");
+        PROMISE.put("POST /servers/stop", "user:servers");
+        PROMISE.put("POST /servers/restart", "user:servers");
+        PROMISE.put("POST /servers/delete", "user:servers");
+        PROMISE.put("GET /admin/servers", "admin:read");
+        PROMISE.put("POST /admin/servers/{name}/stop", "admin:admin");
+        PROMISE.put("POST /admin/servers/{name}/restart", "admin:admin");
+        PROMISE.put("POST /api/users/{name}/server", "self:servers");
+        PROMISE.put("DELETE /api/users/{name}/server", "self:servers");
+        PROMISE.put("POST /api/users/{name}/server/restart", "self:servers");
+        PROMISE.put("GET /api/users/{name}/server/progress", "self:read");
+        PROMISE.put("POST /api/users/{name}/servers/{server}", "self:servers");
+        PROMISE.put("DELETE /api/users/{name}/servers/{server}", "self:servers");
+        PROMISE.put("POST /api/users/{name}/servers/{server}/restart", "self:servers");
+        PROMISE.put("GET /api/users/{name}/servers/{server}/progress", "self:read");
+        PROMISE.put("GET /api/servers", "admin:read");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
@@ -117,6 +134,9 @@ class AccessMatrixTest {
     @BeforeAll
     static void start() throws Exception {
         hub = TestHub.start();
+        // Starts that get past the access check must be refused before any container exists (409, no environment),
+        // so that calling every start route as every caller leaves nothing running.
+        assertThat(new EnvironmentStore(hub.hub().catalog().jdbi()).list()).as("environments of the matrix hub").isEmpty();
         HubClient admin = hub.admin();
         for (String u : List.of("alice", "bob", "carol", "loginmatrix")) {
             admin.api("POST", "/api/users/" + u, "{\"password\":\"" + u + "-password-1\"}").expectStatus(201);
@@ -184,6 +204,16 @@ class AccessMatrixTest {
             }
         }
         assertThat(wrong).as("routes whose access differs from the promise").isEmpty();
+        assertThat(hub.hub().spawner().all()).as("servers left behind by the calls").isEmpty();
+    }
+
+    @Test
+    void aStartThatGetsPastTheAccessCheckIsRefusedBecauseThisHubHasNoEnvironment() {
+        HubClient.Res r = clients.get(Caller.ALICE).api("POST", "/api/users/alice/server", "{}").expectStatus(409);
+        assertThat(r.json("message")).startsWith("no environment is enabled yet");
+        HubClient.Res page = clients.get(Caller.ALICE).form("/servers/start", Map.of("server", "", "environment", "", "profile", ""));
+        assertThat(page.status()).isEqualTo(303);
+        assertThat(page.location()).isEqualTo("/");
     }
 
     enum Outcome { ALLOWED, DENIED, CSRF }
@@ -232,7 +262,7 @@ class AccessMatrixTest {
     private static HubClient.Res call(Caller caller, String method, String template) {
         HubClient c = clients.get(caller);
         String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
-                .replace("{id}", "999999");
+                .replace("/admin/servers/{name}", "/admin/servers/alice").replace("{server}", "nosuchserver").replace("{id}", "999999");
         if (template.startsWith("/api/")) {
             String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
             if (template.equals("/api/users/{name}/tokens") && method.equals("POST")) {
