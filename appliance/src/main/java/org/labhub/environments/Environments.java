@@ -40,6 +40,11 @@ public final class Environments {
         return store.list();
     }
 
+    /** Every environment, disabled ones too (servers started from one keep showing its name). */
+    public List<Environment> all() {
+        return store.list();
+    }
+
     public List<Environment> enabled() {
         return store.list().stream().filter(Environment::enabled).toList();
     }

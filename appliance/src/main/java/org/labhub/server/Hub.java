@@ -63,6 +63,8 @@ import org.labhub.environments.Environments;
 import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.podman.PodmanService;
+import org.labhub.spawner.AdminServerPages;
+import org.labhub.spawner.DashboardPage;
 import org.labhub.spawner.NotebookClient;
 import org.labhub.spawner.NotebookContainers;
 import org.labhub.spawner.NotebookTokens;
@@ -85,7 +87,6 @@ import org.labhub.users.WorkshopRoutes;
 import org.labhub.web.ErrorResponses;
 import org.labhub.web.Flash;
 import org.labhub.web.HiddenErrorHandler;
-import org.labhub.web.HomePage;
 import org.labhub.web.Pages;
 import org.labhub.web.Route;
 import org.labhub.web.Router;
@@ -200,12 +201,13 @@ public final class Hub implements AutoCloseable {
         HubMetrics metrics = new HubMetrics(users::count, serverStore::countByState);
 
         List<Routes.Provider> features = new ArrayList<>(List.of(
-                new HomePage(pages, groupStore),
+                new DashboardPage(pages, groupStore, spawner, environments, profiles, config.spawner()),
                 new LoginRoutes(passwords, sessions, accounts, audit, pages, config.auth().sessionMaxAge(), config.auth().signup()),
                 new AccountPages(accounts, groupStore, tokens, tokensApi, sessions, pages, config.auth().sessionMaxAge()),
                 new AdminUserPages(accounts, users, groupStore, pages),
                 new AdminGroupPages(groups, users, pages),
                 new WorkshopRoutes(accounts, pages, clock),
+                new AdminServerPages(spawner, accounts, pages, clock),
                 new AuditRoutes(audit, pages),
                 new UsersApi(accounts, users, groupStore, serversApi::serversOf),
                 serversApi,

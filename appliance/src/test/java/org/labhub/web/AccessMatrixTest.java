@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.labhub.environments.EnvironmentStore;
 import org.labhub.testing.HubClient;
 import org.labhub.testing.TestHub;
 
@@ -102,6 +103,13 @@ class AccessMatrixTest {
         PROMISE.put("POST /api/profiles", "admin:admin");
         PROMISE.put("PATCH /api/profiles/{profile}", "admin:admin");
         PROMISE.put("DELETE /api/profiles/{profile}", "admin:admin");
+        PROMISE.put("POST /servers/start", "user:servers");
+        PROMISE.put("POST /servers/stop", "user:servers");
+        PROMISE.put("POST /servers/restart", "user:servers");
+        PROMISE.put("POST /servers/delete", "user:servers");
+        PROMISE.put("GET /admin/servers", "admin:read");
+        PROMISE.put("POST /admin/servers/{name}/stop", "admin:admin");
+        PROMISE.put("POST /admin/servers/{name}/restart", "admin:admin");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
@@ -145,6 +153,12 @@ class AccessMatrixTest {
     @BeforeAll
     static void start() throws Exception {
         hub = TestHub.start();
+        // Starts that get past the access check must be refused before any container exists (409, no environment),
+        // so that calling every start route as every caller leaves nothing running: the kernel images the hub
+        // registered at start are disabled here.
+        EnvironmentStore environments = new EnvironmentStore(hub.hub().catalog().jdbi());
+        environments.list().forEach(e -> environments.setEnabled(e.name(), false, java.time.Instant.now()));
+        assertThat(environments.list()).as("enabled environments of the matrix hub").noneMatch(e -> e.enabled());
         HubClient admin = hub.admin();
         for (String u : List.of("alice", "bob", "carol", "loginmatrix")) {
             admin.api("POST", "/api/users/" + u, "{\"password\":\"" + u + "-password-1\"}").expectStatus(201);
@@ -212,6 +226,16 @@ class AccessMatrixTest {
             }
         }
         assertThat(wrong).as("routes whose access differs from the promise").isEmpty();
+        assertThat(hub.hub().spawner().all()).as("servers left behind by the calls").isEmpty();
+    }
+
+    @Test
+    void aStartThatGetsPastTheAccessCheckIsRefusedBecauseThisHubHasNoEnvironment() {
+        HubClient.Res r = clients.get(Caller.ALICE).api("POST", "/api/users/alice/server", "{}").expectStatus(409);
+        assertThat(r.json("message")).startsWith("no environment is enabled yet");
+        HubClient.Res page = clients.get(Caller.ALICE).form("/servers/start", Map.of("server", "", "environment", "", "profile", ""));
+        assertThat(page.status()).isEqualTo(303);
+        assertThat(page.location()).isEqualTo("/");
     }
 
     enum Outcome { ALLOWED, DENIED, CSRF }
@@ -261,8 +285,8 @@ class AccessMatrixTest {
     private static HubClient.Res call(Caller caller, String method, String template) {
         HubClient c = clients.get(caller);
         String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
-                .replace("{id}", "999999").replace("{server}", "nosuchserver").replace("{env}", "nosuchenv")
-                .replace("{profile}", "nosuchprofile");
+                .replace("/admin/servers/{name}", "/admin/servers/alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
+                .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile");
         if (template.startsWith("/api/")) {
             String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
             if (template.startsWith("/api/users/{name}/server") && method.equals("POST")) {

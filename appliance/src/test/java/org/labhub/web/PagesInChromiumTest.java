@@ -232,7 +232,7 @@ class PagesInChromiumTest {
         }
         List<String> expected = new ArrayList<>(List.of(
                 "a:Skip to content", "a:labhub", "a:Dashboard", "a:Account", "a:Admin", "button:Log out",
-                "a:Users", "a:Groups", "a:Environments", "a:Profiles", "a:Workshop", "a:Audit log",
+                "a:Users", "a:Groups", "a:Servers", "a:Environments", "a:Profiles", "a:Workshop", "a:Audit log",
                 "input#username", "input#password", "input[admin]", "button:Create"));
         driver.findElements(By.cssSelector("main table tbody a")).forEach(a -> expected.add("a:" + a.getText()));
         expected.add("a:API");
@@ -277,7 +277,7 @@ class PagesInChromiumTest {
     }
 
     @Test
-    void theGroupsPageShowsItsEmptyStateAndTheAuditLogItsEvents() throws Exception {
+    void theGroupsAndServersPagesShowTheirEmptyStatesAndTheAuditLogItsEvents() throws Exception {
         loginAsAdmin();
         open("/admin/groups");
         assertThat(driver.getTitle()).isEqualTo("Groups · labhub");
@@ -286,6 +286,11 @@ class PagesInChromiumTest {
         assertThat(empty.isDisplayed()).isTrue();
         assertThat(empty.getText()).contains("No groups yet.");
         screenshot("admin-groups");
+
+        open("/admin/servers");
+        assertThat(driver.getTitle()).isEqualTo("Servers · labhub");
+        assertThat(driver.findElement(By.cssSelector("main .empty")).getText()).contains("No notebook server exists yet.");
+        screenshot("admin-servers-empty");
 
         open("/admin/audit");
         assertThat(driver.getTitle()).isEqualTo("Audit log · labhub");
@@ -438,7 +443,7 @@ class PagesInChromiumTest {
         screenshot("mobile-login");
         loginAsAdmin();
         for (String page : List.of("/", "/account", "/admin/users", "/admin/groups", "/admin/workshop",
-                "/admin/audit", "/admin/users/narrow-user", "/admin/environments", "/admin/profiles")) {
+                "/admin/audit", "/admin/users/narrow-user", "/admin/environments", "/admin/profiles", "/admin/servers")) {
             open(page);
             assertFitsTheScreen(390);
         }
