@@ -23,6 +23,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.labhub.environments.Environment;
 import org.labhub.environments.EnvironmentStore;
 import org.labhub.environments.ProfileStore;
 import org.labhub.testing.HubClient;
@@ -71,7 +72,7 @@ class DashboardInChromiumTest {
         System.setProperty("SE_OFFLINE", "true");
 
         hub = TestHub.start(Map.of("spawner.max_named_servers", "0"));
-        Notebooks.requireMinimal(hub);
+        Notebooks.requireOnlyMinimal(hub);
         // A profile far too small for a notebook: the start fails while the user watches.
         new ProfileStore(hub.hub().catalog().jdbi()).insert(new ProfileStore.Fields("tiny", "Tiny: 1 CPU, 8 MB", 1, 8L << 20, 64,
                 false, 9, List.of()), Instant.now());
@@ -139,8 +140,9 @@ class DashboardInChromiumTest {
         assertThat(driver.findElements(By.id("server"))).as("no name field: named servers are off").isEmpty();
         assertThat(selected("profile")).as("the default profile is preselected").isEqualTo("small");
         choose("environment", "minimal");
+        Environment minimal = new EnvironmentStore(hub.hub().catalog().jdbi()).byName("minimal").orElseThrow();
         assertThat(driver.findElement(By.cssSelector("#environment-help [data-env=minimal]")).getText())
-                .isEqualTo("Minimal: notebook and ipykernel");
+                .isEqualTo(minimal.displayName() + ": " + minimal.description());
         recordStages();
 
         // The keyboard path: environment, Tab to the profile, Tab to Start, Enter.
@@ -163,13 +165,13 @@ class DashboardInChromiumTest {
         assertThat(driver.switchTo().activeElement().getAttribute("id")).as("focus moves to the Open link").isEqualTo("spawn-open");
         List<?> stages = (List<?>) driver.executeScript("return window.stages;");
         assertThat(stages).as("stage texts shown while starting").hasSizeGreaterThanOrEqualTo(3)
-                .anySatisfy(s -> assertThat((String) s).startsWith("Start requested: Minimal, Small: 1 CPU, 2 GB"))
+                .anySatisfy(s -> assertThat((String) s).startsWith("Start requested: " + Notebooks.minimalDisplayName(hub) + ", Small: 1 CPU, 2 GB"))
                 .last().isEqualTo("Your server is ready.");
         assertThat(driver.findElement(By.id("spawn-stage")).getAttribute("aria-live")).isEqualTo("polite");
         // The server list is refreshed in place: the running server with its own Open link.
         WebElement server = await("the running server in the list", () -> shown(By.cssSelector("#servers li.server")));
         await("the running badge", () -> shown(By.cssSelector("#servers .phase-running")));
-        assertThat(server.getText()).contains("Default server", "running", "Minimal", "Small: 1 CPU, 2 GB");
+        assertThat(server.getText()).contains("Default server", "running", Notebooks.minimalDisplayName(hub), "Small: 1 CPU, 2 GB");
         assertThat(driver.findElement(By.cssSelector("#servers a.button")).getAttribute("href")).isEqualTo(hub.baseUrl() + "/user/alice/");
         assertThat(Notebooks.server(hub.hub(), "alice", "").state()).isEqualTo(Server.State.RUNNING);
         // The start form is refreshed too: with named servers off, a running server leaves nothing to start.

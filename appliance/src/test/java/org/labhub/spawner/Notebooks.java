@@ -35,6 +35,22 @@ final class Notebooks {
     }
 
     /**
+     * Like {@link #requireMinimal}, and disables every other environment the scan found on this host (python, r …
+     * where they are built), so that pages show the same choices on every machine.
+     */
+    static void requireOnlyMinimal(TestHub t) {
+        requireMinimal(t);
+        EnvironmentStore store = new EnvironmentStore(t.hub().catalog().jdbi());
+        store.list().stream().filter(e -> !e.name().equals("minimal"))
+                .forEach(e -> store.setEnabled(e.name(), false, java.time.Instant.now()));
+    }
+
+    /** The minimal environment's display name, as its image labels give it. */
+    static String minimalDisplayName(TestHub t) {
+        return new EnvironmentStore(t.hub().catalog().jdbi()).byName("minimal").orElseThrow().displayName();
+    }
+
+    /**
      * Starts a server through the API and waits until it is running. The API answers 201 when the server is ready
      * within 10 s and 202 when it is still starting (a loaded machine); both are fine here.
      */

@@ -31,7 +31,7 @@ class ServerPagesTest {
     @BeforeAll
     static void start() throws Exception {
         t = TestHub.start(Map.of("spawner.max_named_servers", "1"));
-        Notebooks.requireMinimal(t);
+        Notebooks.requireOnlyMinimal(t);
         admin = t.admin();
     }
 
@@ -59,7 +59,7 @@ class ServerPagesTest {
         HubClient ann = user("ann");
         String empty = ann.get("/").expectStatus(200).body();
         assertThat(empty).contains("You have no notebook server yet.").contains("action=\"/servers/start\"")
-                .contains("<option value=\"minimal\" selected>Minimal</option>")
+                .contains("<option value=\"minimal\" selected>" + Notebooks.minimalDisplayName(t) + "</option>")
                 .contains("<option value=\"small\" selected>Small: 1 CPU, 2 GB</option>")
                 .contains("<label for=\"server\">Server name <span class=\"muted\">(optional)</span></label>")
                 .doesNotContain("http-equiv=\"refresh\"");
