@@ -1,5 +1,6 @@
 package org.labhub.web;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -31,6 +32,7 @@ public final class Exchange {
     private Principal principal = Principal.ANONYMOUS;
     private boolean responded;
     private boolean deferred;
+    private boolean bodyRead;
 
     Exchange(Request request, Response response, Callback callback, Map<String, String> pathParams) {
         this.request = request;
@@ -94,6 +96,7 @@ public final class Exchange {
 
     /** The URL-encoded form body (parsed once, at most 64 KiB). */
     public Fields form() {
+        bodyRead = true;
         if (!isFormBody()) {
             throw HttpError.badRequest("expected a form (application/x-www-form-urlencoded)");
         }
@@ -111,6 +114,7 @@ public final class Exchange {
 
     /** Reads a JSON body (at most 1 MiB) into {@code type}; malformed input is a 400 naming the problem. */
     public <T> T jsonBody(Class<T> type) {
+        bodyRead = true;
         String contentType = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
         if (contentType != null && !contentType.toLowerCase().startsWith("application/json")) {
             throw new HttpError(415, "unsupported_media_type", "expected a JSON body (Content-Type: application/json)");
@@ -223,6 +227,33 @@ public final class Exchange {
             throw new IllegalStateException("response already written");
         }
         responded = true;
+        settleUnreadBody();
+    }
+
+    /**
+     * Reads away a request body the handler did not need (a POST answered with an error, say) before answering, so
+     * the connection can carry the client's next request. Left unread, Jetty closes the connection after the
+     * answer, and a client that already reused it for another POST sees it close without a reply. Bodies too big
+     * (or of unknown length) to read away are not read: the answer then says the connection closes.
+     */
+    private void settleUnreadBody() {
+        if (bodyRead) {
+            return;
+        }
+        bodyRead = true;
+        long length = request.getLength();
+        if (length == 0) {
+            return;
+        }
+        if (length > 0 && length <= MAX_JSON_BYTES) {
+            try {
+                Content.Source.consumeAll(request);
+                return;
+            } catch (IOException e) {
+                // fall through: let the connection close
+            }
+        }
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
 
     boolean responded() { return responded; }
