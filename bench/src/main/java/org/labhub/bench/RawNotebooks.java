@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +27,9 @@ final class RawNotebooks implements AutoCloseable {
     /** The same poll interval as the hub's spawner for its first 3 s, so neither side wins by polling faster. */
     static final Duration POLL = Duration.ofMillis(25);
     private static final Duration MAX_READY = Duration.ofSeconds(60);
+    /** Podman commands under way: stopped on close, so that none creates a container after the clean-up looked. */
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static volatile boolean closing;
 
     private final String podman;
     private final String image;
@@ -79,6 +84,9 @@ final class RawNotebooks implements AutoCloseable {
                 "-v", home(slot) + ":/home/jovyan", "-v", runDir(slot) + ":/run/labhub",
                 "-e", "LABHUB_SOCKET=/run/labhub/notebook.sock", "-e", "LABHUB_TOKEN=" + token, "-e", "LABHUB_BASE_URL=" + baseUrl,
                 image));
+        if (closing) {
+            throw new IOException("the benchmark is stopping");
+        }
         long t0 = System.nanoTime();
         run(cmd, Duration.ofSeconds(60));
         NotebookStatus.await(socket, baseUrl, token, POLL, MAX_READY);
@@ -116,6 +124,15 @@ final class RawNotebooks implements AutoCloseable {
     /** Removes every container of this run, whatever state it is in (also from a shutdown hook). */
     @Override
     public void close() {
+        closing = true;
+        for (Process p : LIVE) {
+            p.destroy();
+            try {
+                p.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         removeLabelled(podman, LABEL + "=" + runId);
     }
 
@@ -141,15 +158,19 @@ final class RawNotebooks implements AutoCloseable {
         // Output to a file, not a pipe: conmon, which podman run leaves behind, must not hold our pipe open.
         Path out = Files.createTempFile("labhub-bench-podman", ".out");
         String text;
-        Process p;
+        Process p = null;
         try {
             p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            LIVE.add(p);
             if (!p.waitFor(max.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException(String.join(" ", cmd.subList(0, 2)) + " did not finish within " + max.toSeconds() + " s");
             }
             text = Files.readString(out, StandardCharsets.UTF_8);
         } finally {
+            if (p != null) {
+                LIVE.remove(p);
+            }
             Files.deleteIfExists(out);
         }
         if (p.exitValue() != 0) {
