@@ -77,6 +77,12 @@ public final class EnvironmentStore {
         return db.withHandle(h -> h.createUpdate("DELETE FROM environments WHERE name = :name").bind("name", name).execute()) > 0;
     }
 
+    /** Servers made from this environment that are not stopped (starting, running or stopping). */
+    public int activeServers(String name) {
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM servers WHERE environment = :name AND state <> 'stopped'")
+                .bind("name", name).mapTo(Integer.class).one());
+    }
+
     private void update(String name, String column, Object value, Instant now) {
         db.useHandle(h -> h.createUpdate("UPDATE environments SET " + column + " = :v, updated_at = :now WHERE name = :name")
                 .bind("name", name).bind("v", value).bind("now", Timestamp.from(now)).execute());

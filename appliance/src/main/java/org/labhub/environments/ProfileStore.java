@@ -68,6 +68,12 @@ public final class ProfileStore {
         return db.withHandle(h -> h.createUpdate("DELETE FROM profiles WHERE name = :name").bind("name", name).execute()) > 0;
     }
 
+    /** Servers started with this profile that are not stopped (starting, running or stopping). */
+    public int activeServers(String name) {
+        return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM servers WHERE profile = :name AND state <> 'stopped'")
+                .bind("name", name).mapTo(Integer.class).one());
+    }
+
     public int count() {
         return db.withHandle(h -> h.createQuery("SELECT COUNT(*) FROM profiles").mapTo(Integer.class).one());
     }

@@ -9,22 +9,27 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.labhub.web.Router;
 
-/** Prometheus metrics of the hub: requests by route and status, latency, accounts, JVM memory. */
+/** Prometheus metrics of the hub: requests by route and status, latency, accounts, servers, JVM memory. */
 public final class HubMetrics implements Router.RequestObserver {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Histogram latency;
 
-    public HubMetrics(IntSupplier userCount) {
+    /** @param serversByState notebook servers in the catalog by state (starting, running, stopping, stopped) */
+    public HubMetrics(IntSupplier userCount, Supplier<Map<String, Integer>> serversByState) {
         requests = Counter.builder().name("labhub_http_requests_total").help("HTTP requests answered by the hub")
                 .labelNames("method", "route", "status").register(registry);
         latency = Histogram.builder().name("labhub_http_request_duration_seconds").help("Time to answer a request")
                 .labelNames("route").register(registry);
         GaugeWithCallback.builder().name("labhub_users").help("Accounts in the catalog")
                 .callback(cb -> cb.call(userCount.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("labhub_servers").help("Notebook servers by state").labelNames("state")
+                .callback(cb -> serversByState.get().forEach((state, n) -> cb.call(n, state))).register(registry);
         GaugeWithCallback.builder().name("labhub_jvm_heap_used_bytes").help("Java heap in use")
                 .callback(cb -> cb.call(ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed())).register(registry);
         GaugeWithCallback.builder().name("labhub_uptime_seconds").help("Seconds since the hub started")

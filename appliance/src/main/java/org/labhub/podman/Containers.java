@@ -1,5 +1,7 @@
 package org.labhub.podman;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -7,6 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.slf4j.Logger;
@@ -128,6 +132,38 @@ public final class Containers {
             throw new PodmanException.NotFound("GET /containers/stats: no statistics for container " + id, 200, "no such container");
         }
         return ContainerStats.from(stats.get(0));
+    }
+
+    /**
+     * The contents of one regular file in a container, which need not be running (an image's recorded package
+     * list, read from a created container). Podman answers with a tar stream; only the first entry is read.
+     * A missing path is a {@link PodmanException.NotFound}; a folder, or a file larger than {@code maxBytes}, a
+     * {@link PodmanException} saying so. Symbolic links are followed by Podman.
+     */
+    public byte[] readFile(String id, String path, int maxBytes) {
+        Request r = http.request("GET", "/containers/" + PodmanHttp.segment(id) + "/archive").param("path", path);
+        String what = "reading " + path + " from container " + id;
+        try (InputStream body = http.stream(r, 200); TarArchiveInputStream tar = new TarArchiveInputStream(body)) {
+            TarArchiveEntry entry = tar.getNextEntry();
+            if (entry == null) {
+                throw new PodmanException(what + ": Podman sent an empty archive", 200, "", null);
+            }
+            if (!entry.isFile()) {
+                throw new PodmanException(what + ": it is not a regular file", 200, "", null);
+            }
+            if (entry.getSize() > maxBytes) {
+                throw new PodmanException(what + ": it has " + entry.getSize() + " bytes, more than the " + maxBytes
+                        + " allowed", 200, "", null);
+            }
+            byte[] data = tar.readNBytes((int) entry.getSize());
+            if (data.length != entry.getSize()) {
+                throw new PodmanException(what + ": the archive ended after " + data.length + " of " + entry.getSize()
+                        + " bytes", 200, "", null);
+            }
+            return data;
+        } catch (IOException e) {
+            throw new PodmanException(what + ": the archive could not be read (" + e.getMessage() + ")", 200, "", e);
+        }
     }
 
     /** States {@link #wait} can wait for. */

@@ -1,5 +1,7 @@
 package org.labhub.podman;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +13,9 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.client.CompletableResponseListener;
 import org.eclipse.jetty.client.ContentResponse;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Transport;
@@ -98,6 +102,39 @@ final class PodmanHttp implements AutoCloseable {
             }
         }
         throw error(describe(request), answer);
+    }
+
+    /**
+     * Sends and returns the body as a stream once the status is {@code ok}, for answers too large to hold
+     * (archives). Closing the stream early aborts the exchange. Any other status becomes the matching exception.
+     */
+    InputStream stream(Request request, int ok) {
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        request.send(listener);
+        Response response;
+        try {
+            response = listener.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            request.abort(e);
+            throw unavailable(request, e);
+        } catch (TimeoutException e) {
+            request.abort(e);
+            throw unavailable(request, e);
+        } catch (ExecutionException e) {
+            throw unavailable(request, e.getCause());
+        }
+        InputStream body = listener.getInputStream();
+        if (response.getStatus() == ok) {
+            return body;
+        }
+        byte[] error;
+        try (body) {
+            error = body.readNBytes(64 * 1024);
+        } catch (IOException e) {
+            error = new byte[0];
+        }
+        throw error(describe(request), new Answer(response.getStatus(), error));
     }
 
     /** The exception for a call that got no usable answer, saying what to do about it. */

@@ -45,6 +45,16 @@ import org.labhub.catalog.Catalog;
 import org.labhub.catalog.DataRootLock;
 import org.labhub.config.LabhubConfig;
 import org.labhub.config.SitePaths;
+import org.labhub.environments.AdminEnvironmentPages;
+import org.labhub.environments.AdminProfilePages;
+import org.labhub.environments.EnvironmentScanner;
+import org.labhub.environments.EnvironmentStore;
+import org.labhub.environments.Environments;
+import org.labhub.environments.EnvironmentsApi;
+import org.labhub.environments.ImagePackages;
+import org.labhub.environments.ProfileStore;
+import org.labhub.environments.Profiles;
+import org.labhub.environments.ProfilesApi;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
@@ -53,6 +63,8 @@ import org.labhub.environments.Environments;
 import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.podman.PodmanService;
+import org.labhub.spawner.AdminServerPages;
+import org.labhub.spawner.DashboardPage;
 import org.labhub.spawner.NotebookClient;
 import org.labhub.spawner.NotebookContainers;
 import org.labhub.spawner.NotebookTokens;
@@ -75,7 +87,6 @@ import org.labhub.users.WorkshopRoutes;
 import org.labhub.web.ErrorResponses;
 import org.labhub.web.Flash;
 import org.labhub.web.HiddenErrorHandler;
-import org.labhub.web.HomePage;
 import org.labhub.web.Pages;
 import org.labhub.web.Route;
 import org.labhub.web.Router;
@@ -166,15 +177,19 @@ public final class Hub implements AutoCloseable {
         Homes homes = new Homes(paths.homes());
         byte[] secret = secretKey(paths);
 
+        // Environments (kernel images) and resource profiles: what users may start, and with how much.
         EnvironmentStore environmentStore = new EnvironmentStore(db);
         ProfileStore profileStore = new ProfileStore(db);
-        Environments environments = new Environments(environmentStore);
-        Profiles profiles = new Profiles(profileStore);
+        ImagePackages imagePackages = new ImagePackages(podman.client());
+        EnvironmentScanner kernelScanner = new EnvironmentScanner(environmentStore, podman.client(), imagePackages, audit, clock);
+        Environments environments = new Environments(environmentStore, podman.client(), imagePackages, audit, clock);
+        Profiles profiles = new Profiles(profileStore, groupStore, audit, clock);
         profiles.seedDefaults(clock.instant());
         NotebookClient notebooks = new NotebookClient();
         NotebookContainers notebookContainers = new NotebookContainers(hubId(paths), paths.userRuns(), homes,
                 config.podman().runtime(), config.spawner().stopTimeout());
-        Spawner spawner = new Spawner(new ServerStore(db), environments, profiles, profileStore, groupStore, podman.client(),
+        ServerStore serverStore = new ServerStore(db);
+        Spawner spawner = new Spawner(serverStore, environments, profiles, profileStore, groupStore, podman.client(),
                 notebooks, notebookContainers, new NotebookTokens(secret), audit, clock, config.spawner());
 
         Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock, spawner::stopAllOf);
@@ -183,20 +198,24 @@ public final class Hub implements AutoCloseable {
         ServersApi serversApi = new ServersApi(spawner, accounts);
         Pages pages = new Pages(new Flash(secret), config.auth().signup());
         TokensApi tokensApi = new TokensApi(accounts, tokens, audit);
-        HubMetrics metrics = new HubMetrics(users::count);
+        HubMetrics metrics = new HubMetrics(users::count, serverStore::countByState);
 
         List<Routes.Provider> features = new ArrayList<>(List.of(
-                new HomePage(pages, groupStore),
+                new DashboardPage(pages, groupStore, spawner, environments, profiles, config.spawner()),
                 new LoginRoutes(passwords, sessions, accounts, audit, pages, config.auth().sessionMaxAge(), config.auth().signup()),
                 new AccountPages(accounts, groupStore, tokens, tokensApi, sessions, pages, config.auth().sessionMaxAge()),
                 new AdminUserPages(accounts, users, groupStore, pages),
                 new AdminGroupPages(groups, users, pages),
                 new WorkshopRoutes(accounts, pages, clock),
+                new AdminServerPages(spawner, accounts, pages, clock),
                 new AuditRoutes(audit, pages),
                 new UsersApi(accounts, users, groupStore, serversApi::serversOf),
                 serversApi,
                 tokensApi,
                 new GroupsApi(groups)));
+        features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
+                new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
+
         Routes routes = new Routes();
         // The API description is generated, at first request, from the finished route table.
         features.add(new OpsRoutes(catalog, podman::health, metrics, new OpenApi(routes::list, API_VERSION)));
@@ -217,6 +236,7 @@ public final class Hub implements AutoCloseable {
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
                 config.tls().enabled());
         podman.awaitReady(PODMAN_READY_WAIT);
+        kernelScanner.scanAtStart();
         // Before serving: the catalog must say what really runs before anyone asks.
         spawner.begin(maintenance);
         server.start();

@@ -4,7 +4,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -40,6 +42,17 @@ public final class ServerStore {
     public List<Server> active() {
         return db.withHandle(h -> h.createQuery(SELECT + "WHERE s.state <> 'stopped' ORDER BY u.name, s.name")
                 .map((rs, ctx) -> read(rs)).list());
+    }
+
+    /** How many servers are in each state (every state listed, zeros included). */
+    public Map<String, Integer> countByState() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (Server.State st : Server.State.values()) {
+            counts.put(st.id(), 0);
+        }
+        db.useHandle(h -> h.createQuery("SELECT state, COUNT(*) FROM servers GROUP BY state")
+                .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getInt(2))).forEach(e -> counts.put(e.getKey(), e.getValue())));
+        return counts;
     }
 
     public int countActive() {

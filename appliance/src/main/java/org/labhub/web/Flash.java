@@ -17,6 +17,9 @@ import org.labhub.auth.Secrets;
 public final class Flash {
     public record Message(String kind, String text) {}
 
+    /** Longer messages (a failed start's log lines) are cut so that the cookie stays well under browsers' 4 KB. */
+    private static final int MAX_TEXT = 1500;
+
     private final byte[] key;
 
     public Flash(byte[] key) {
@@ -27,8 +30,15 @@ public final class Flash {
         set(ex, "success", text);
     }
 
+    /** A message shown as an alert: something the person asked for did not happen. */
+    public void error(Exchange ex, String text) {
+        set(ex, "error", text);
+    }
 
     private void set(Exchange ex, String kind, String text) {
+        if (text.length() > MAX_TEXT) {
+            text = text.substring(0, MAX_TEXT - 1) + "…"; // a cookie holds about 4 KB
+        }
         String body = Base64.getUrlEncoder().withoutPadding()
                 .encodeToString((kind + "\n" + text).getBytes(StandardCharsets.UTF_8));
         ex.addCookie(Cookies.of(Cookies.FLASH, body + "." + sign(body), ex.secure(), Duration.ofMinutes(5)));

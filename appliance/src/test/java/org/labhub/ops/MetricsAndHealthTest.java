@@ -34,7 +34,8 @@ class MetricsAndHealthTest {
         hub.client().get("/metrics").expectStatus(401);
         HubClient.Res r = hub.admin().get("/metrics").expectStatus(200);
         assertThat(r.header("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
-        assertThat(r.body()).contains("# TYPE labhub_http_requests_total counter", "labhub_users 1.0", "labhub_uptime_seconds");
+        assertThat(r.body()).contains("# TYPE labhub_http_requests_total counter", "labhub_users 1.0", "labhub_uptime_seconds",
+                "labhub_servers{state=\"running\"} 0.0");
     }
 
     @Test

@@ -261,4 +261,51 @@ class ContainersTest {
         assertThat(containers.logs(id, -1)).isEqualTo("from the host\nread-only\n");
         assertThat(shared.resolve("new")).doesNotExist();
     }
+
+    @Test
+    void readFileCopiesOneFileOutOfAContainerThatNeverStarted() throws Exception {
+        String id = containers.create(TestPodman.spec("true").build());
+        byte[] busybox = Files.readAllBytes(Path.of("/bin/busybox"));
+
+        assertThat(containers.readFile(id, "/bin/busybox", 8 * 1024 * 1024)).isEqualTo(busybox);
+        // /bin/sh is a symbolic link in the image; Podman sends what it points to.
+        assertThat(containers.readFile(id, "/bin/sh", 8 * 1024 * 1024)).isEqualTo(busybox);
+        assertThat(containers.inspect(id).state().status()).isEqualTo("created");
+    }
+
+    @Test
+    void readFileSeesWhatARunningContainerWrote() {
+        String id = started(TestPodman.spec("sh", "-c", "echo written at run time > /tmp/note; sleep 30")
+                .mount(Mount.tmpfs("/tmp", 16 * MIB, "1777")).build());
+        Instant deadline = Instant.now().plusSeconds(10);
+        byte[] note = null;
+        while (note == null) {
+            try {
+                note = containers.readFile(id, "/tmp/note", 1024);
+            } catch (PodmanException.NotFound notYet) {
+                assertThat(Instant.now()).as("the container writes /tmp/note within 10 s").isBefore(deadline);
+            }
+        }
+
+        assertThat(new String(note, java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("written at run time\n");
+    }
+
+    @Test
+    void readFileOfAMissingPathIsNotFoundAndOfAFolderOrATooLargeFileAClearError() {
+        String id = containers.create(TestPodman.spec("true").build());
+
+        assertThatThrownBy(() -> containers.readFile(id, "/usr/share/labhub/packages.txt", 1024))
+                .isInstanceOfSatisfying(PodmanException.NotFound.class, e -> {
+                    assertThat(e.status()).isEqualTo(404);
+                    assertThat(e.getMessage()).contains("/archive");
+                });
+        assertThatThrownBy(() -> containers.readFile(id, "/etc", 1024))
+                .isInstanceOf(PodmanException.class).isNotInstanceOf(PodmanException.NotFound.class)
+                .hasMessageContaining("/etc").hasMessageContaining("not a regular file");
+        assertThatThrownBy(() -> containers.readFile(id, "/bin/busybox", 1000))
+                .isInstanceOf(PodmanException.class).hasMessageContaining("more than the 1000 allowed");
+        assertThatThrownBy(() -> containers.readFile("labhub-test-no-such-container", "/bin/busybox", 1000))
+                .isInstanceOfSatisfying(PodmanException.NotFound.class,
+                        e -> assertThat(e.podmanCause()).isEqualTo("no such container"));
+    }
 }

@@ -26,6 +26,7 @@ class ImagesTest {
         assertThat(inspected.names()).contains(TestPodman.IMAGE);
         assertThat(inspected.sizeBytes()).isGreaterThan(1_000_000);
         assertThat(inspected.labels()).containsEntry(TestPodman.LABEL, "1");
+        assertThat(inspected.repoDigests()).contains("localhost/labhub-test/busybox@" + inspected.digest());
         assertThat(inspected.created()).get().satisfies(t -> assertThat(t).isBetween(Instant.now().minus(1, ChronoUnit.HOURS), Instant.now()));
 
         assertThat(images.list()).filteredOn(i -> i.id().equals(inspected.id())).singleElement().satisfies(listed -> {
@@ -33,6 +34,7 @@ class ImagesTest {
             assertThat(listed.names()).isEqualTo(inspected.names());
             assertThat(listed.sizeBytes()).isEqualTo(inspected.sizeBytes());
             assertThat(listed.labels()).isEqualTo(inspected.labels());
+            assertThat(listed.repoDigests()).isEqualTo(inspected.repoDigests());
             assertThat(listed.created()).get().isEqualTo(inspected.created().orElseThrow().truncatedTo(ChronoUnit.SECONDS));
         });
     }

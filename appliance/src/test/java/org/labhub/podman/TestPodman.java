@@ -39,6 +39,21 @@ public final class TestPodman implements BeforeAllCallback {
         return shared.service.client();
     }
 
+    /**
+     * The test image's name, after building it again if it is gone: another test run on this host removes every
+     * image carrying {@value #LABEL} when it starts and ends, including the one this run built.
+     */
+    public static synchronized String image() {
+        if (!client().images().exists(IMAGE)) {
+            try {
+                shared.buildImage();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot build the test image again", e);
+            }
+        }
+        return IMAGE;
+    }
+
     /** A spec for the test image with the test label and the hardened defaults. */
     public static ContainerSpec.Builder spec(String... command) {
         return ContainerSpec.builder(IMAGE).label(LABEL, "1").command(command);
@@ -90,7 +105,8 @@ public final class TestPodman implements BeforeAllCallback {
             if (!Files.isExecutable(BUSYBOX)) {
                 run("apt-get", "install", "-y", "busybox-static");
             }
-            Path rootfs = Files.createDirectories(dir.resolve("rootfs"));
+            Path build = Files.createTempDirectory(dir, "image");
+            Path rootfs = Files.createDirectories(build.resolve("rootfs"));
             Files.createDirectories(rootfs.resolve("bin"));
             Files.createDirectories(rootfs.resolve("tmp"));
             Files.createDirectories(rootfs.resolve("etc"));
@@ -99,7 +115,7 @@ public final class TestPodman implements BeforeAllCallback {
                 Files.createSymbolicLink(rootfs.resolve("bin").resolve(applet), Path.of("busybox"));
             }
             run("chmod", "1777", rootfs.resolve("tmp").toString()); // runc gives a tmpfs on /tmp this mode
-            Path tar = dir.resolve("busybox-rootfs.tar");
+            Path tar = build.resolve("busybox-rootfs.tar");
             run("tar", "-C", rootfs.toString(), "-cf", tar.toString(), ".");
             run("podman", "import", "--change", "LABEL " + LABEL + "=1", tar.toString(), IMAGE);
         }

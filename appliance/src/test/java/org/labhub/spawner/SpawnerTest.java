@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +31,7 @@ class SpawnerTest {
     @BeforeAll
     static void start() throws Exception {
         t = TestHub.start(Map.of("spawner.max_named_servers", "1"));
-        Notebooks.registerMinimal(t);
+        Notebooks.requireMinimal(t);
         alice = t.user("alice", "alice-password-1");
         bob = t.user("bob", "bob-password-12");
     }
@@ -42,8 +43,8 @@ class SpawnerTest {
 
     @Test
     void aStartedServerAnswersOnItsSocketAndItsKernelComputes() throws Exception {
-        HubClient.Res r = alice.api("POST", "/api/users/alice/server", MINIMAL_SMALL).expectStatus(201);
-        JsonNode model = Json.MAPPER.readTree(r.body());
+        Notebooks.start(t, alice, "alice", "", MINIMAL_SMALL);
+        JsonNode model = Json.MAPPER.readTree(alice.api("GET", "/api/users/alice").body()).path("servers").path("");
         assertThat(model.path("ready").asBoolean()).isTrue();
         assertThat(model.path("url").asString()).isEqualTo("/user/alice/");
         assertThat(model.path("environment").asString()).isEqualTo("minimal");
@@ -75,8 +76,7 @@ class SpawnerTest {
 
     @Test
     void theContainerHasEveryHardeningSettingAndItHoldsInside() throws Exception {
-        bob.api("POST", "/api/users/bob/server", MINIMAL_SMALL).expectStatus(201);
-        Server s = server(t.hub(), "bob", "");
+        Server s = Notebooks.start(t, bob, "bob", "", MINIMAL_SMALL);
         String id = s.containerId().orElseThrow();
         long base = HostIds.base(s.userId());
         try {
@@ -129,8 +129,7 @@ class SpawnerTest {
     @Test
     void namedServersRunBesideTheDefaultOneUpToTheLimit() throws Exception {
         HubClient carol = t.user("carol", "carol-password-1");
-        carol.api("POST", "/api/users/carol/servers/analysis", MINIMAL_SMALL).expectStatus(201);
-        Server named = server(t.hub(), "carol", "analysis");
+        Server named = Notebooks.start(t, carol, "carol", "analysis", MINIMAL_SMALL);
         assertThat(named.state()).isEqualTo(Server.State.RUNNING);
         assertThat(Notebooks.runKernel(t.hub(), named, "6*7", "42").exit()).isZero();
 
@@ -149,14 +148,45 @@ class SpawnerTest {
     @Test
     void restartGivesAFreshContainerWithTheSameEnvironment() throws Exception {
         HubClient dave = t.user("dave", "dave-password-12");
-        dave.api("POST", "/api/users/dave/server", MINIMAL_SMALL).expectStatus(201);
-        Server first = server(t.hub(), "dave", "");
-        dave.api("POST", "/api/users/dave/server/restart", "{}").expectStatus(200);
+        Server first = Notebooks.start(t, dave, "dave", "", MINIMAL_SMALL);
+        HubClient.Res restarted = dave.api("POST", "/api/users/dave/server/restart", "{}");
+        assertThat(restarted.status()).as(restarted.body()).isIn(200, 202);
+        Notebooks.await("the restarted server running", Duration.ofSeconds(90), () -> server(t.hub(), "dave", "").state() == Server.State.RUNNING);
         Server second = server(t.hub(), "dave", "");
         assertThat(second.state()).isEqualTo(Server.State.RUNNING);
         assertThat(second.containerId()).isNotEqualTo(first.containerId());
         assertThat(second.environment()).isEqualTo("minimal");
         assertThat(t.hub().spawner().tokenOf(second)).isNotEqualTo(t.hub().spawner().tokenOf(first));
         dave.api("DELETE", "/api/users/dave/server").expectStatus(204);
+    }
+
+    @Test
+    void aliceCannotSeeBobsHomeOrSocketNorActOnHisServer() throws Exception {
+        HubClient gus = t.user("gus", "gus-password-123");
+        HubClient hal = t.user("hal", "hal-password-123");
+        Server g = Notebooks.start(t, gus, "gus", "", MINIMAL_SMALL);
+        Server h = Notebooks.start(t, hal, "hal", "", MINIMAL_SMALL);
+        try {
+            assertThat(exec(h.containerId().orElseThrow(), "sh", "-c", "echo s3cret > /home/jovyan/hal-secret.txt").exit()).isZero();
+            String probe = "ls -A /home; echo --; ls -A /run/labhub; echo --; grep -c -e hal -e " + t.dataRoot() + " /proc/mounts;"
+                    + " echo --; find / -xdev -name 'hal-secret*' 2>/dev/null; find /tmp /home /run -name 'hal-secret*' 2>/dev/null;"
+                    + " ls " + t.dataRoot().resolve("homes/hal") + " 2>&1 | head -1";
+            Notebooks.Exec seen = exec(g.containerId().orElseThrow(), "sh", "-c", probe);
+            List<String> lines = seen.output().lines().toList();
+            assertThat(lines).as(seen.output()).startsWith("jovyan", "--", "notebook.sock", "--", "0", "--");
+            assertThat(seen.output()).doesNotContain("hal-secret").contains("No such file or directory");
+            // Their files belong to disjoint host uid ranges, so even a shared mount would not let one read the other's.
+            long gusBase = HostIds.base(g.userId());
+            assertThat(HostIds.owner(h.userId()) >= gusBase && HostIds.owner(h.userId()) < gusBase + HostIds.RANGE).isFalse();
+            assertThat(Files.getAttribute(t.dataRoot().resolve("homes/hal/hal-secret.txt"), "unix:uid")).isEqualTo((int) HostIds.owner(h.userId()));
+            // Through the hub, gus can neither stop, restart nor follow hal's server.
+            gus.api("DELETE", "/api/users/hal/server").expectStatus(403);
+            gus.api("POST", "/api/users/hal/server/restart", "{}").expectStatus(403);
+            gus.get("/api/users/hal/server/progress").expectStatus(403);
+            assertThat(server(t.hub(), "hal", "").state()).isEqualTo(Server.State.RUNNING);
+        } finally {
+            gus.api("DELETE", "/api/users/gus/server").expectStatus(204);
+            hal.api("DELETE", "/api/users/hal/server").expectStatus(204);
+        }
     }
 }

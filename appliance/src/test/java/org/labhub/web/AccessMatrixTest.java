@@ -15,6 +15,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.labhub.environments.EnvironmentStore;
 import org.labhub.testing.HubClient;
 import org.labhub.testing.TestHub;
 
@@ -51,6 +52,15 @@ class AccessMatrixTest {
         PROMISE.put("GET /admin/groups/{name}", "admin:read");
         PROMISE.put("POST /admin/groups/{name}/members", "admin:admin");
         PROMISE.put("POST /admin/groups/{name}/delete", "admin:admin");
+        PROMISE.put("GET /admin/environments", "admin:read");
+        PROMISE.put("POST /admin/environments", "admin:admin");
+        PROMISE.put("POST /admin/environments/scan", "admin:admin");
+        PROMISE.put("POST /admin/environments/{env}", "admin:admin");
+        PROMISE.put("POST /admin/environments/{env}/delete", "admin:admin");
+        PROMISE.put("GET /admin/profiles", "admin:read");
+        PROMISE.put("POST /admin/profiles", "admin:admin");
+        PROMISE.put("POST /admin/profiles/{profile}", "admin:admin");
+        PROMISE.put("POST /admin/profiles/{profile}/delete", "admin:admin");
         PROMISE.put("GET /admin/workshop", "admin:read");
         PROMISE.put("POST /admin/workshop", "admin:admin");
         PROMISE.put("POST /api/workshop", "admin:admin");
@@ -67,6 +77,15 @@ class AccessMatrixTest {
         PROMISE.put("GET /api/users/{name}/tokens", "self:read");
         PROMISE.put("GET /api/users/{name}/tokens/{id}", "self:read");
         PROMISE.put("DELETE /api/users/{name}/tokens/{id}", "self:tokens");
+        PROMISE.put("POST /api/users/{name}/server", "self:servers");
+        PROMISE.put("DELETE /api/users/{name}/server", "self:servers");
+        PROMISE.put("POST /api/users/{name}/server/restart", "self:servers");
+        PROMISE.put("GET /api/users/{name}/server/progress", "self:read");
+        PROMISE.put("POST /api/users/{name}/servers/{server}", "self:servers");
+        PROMISE.put("DELETE /api/users/{name}/servers/{server}", "self:servers");
+        PROMISE.put("POST /api/users/{name}/servers/{server}/restart", "self:servers");
+        PROMISE.put("GET /api/users/{name}/servers/{server}/progress", "self:read");
+        PROMISE.put("GET /api/servers", "admin:read");
         PROMISE.put("GET /api/groups", "user:read");
         PROMISE.put("POST /api/groups", "admin:admin");
         PROMISE.put("GET /api/groups/{name}", "user:read");
@@ -74,6 +93,23 @@ class AccessMatrixTest {
         PROMISE.put("DELETE /api/groups/{name}", "admin:admin");
         PROMISE.put("POST /api/groups/{name}/users", "admin:admin");
         PROMISE.put("DELETE /api/groups/{name}/users", "admin:admin");
+        PROMISE.put("GET /api/environments", "user:read");
+        PROMISE.put("POST /api/environments", "admin:admin");
+        PROMISE.put("POST /api/environments/scan", "admin:admin");
+        PROMISE.put("GET /api/environments/{env}", "user:read");
+        PROMISE.put("PATCH /api/environments/{env}", "admin:admin");
+        PROMISE.put("DELETE /api/environments/{env}", "admin:admin");
+        PROMISE.put("GET /api/profiles", "user:read");
+        PROMISE.put("POST /api/profiles", "admin:admin");
+        PROMISE.put("PATCH /api/profiles/{profile}", "admin:admin");
+        PROMISE.put("DELETE /api/profiles/{profile}", "admin:admin");
+        PROMISE.put("POST /servers/start", "user:servers");
+        PROMISE.put("POST /servers/stop", "user:servers");
+        PROMISE.put("POST /servers/restart", "user:servers");
+        PROMISE.put("POST /servers/delete", "user:servers");
+        PROMISE.put("GET /admin/servers", "admin:read");
+        PROMISE.put("POST /admin/servers/{name}/stop", "admin:admin");
+        PROMISE.put("POST /admin/servers/{name}/restart", "admin:admin");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
@@ -117,6 +153,12 @@ class AccessMatrixTest {
     @BeforeAll
     static void start() throws Exception {
         hub = TestHub.start();
+        // Starts that get past the access check must be refused before any container exists (409, no environment),
+        // so that calling every start route as every caller leaves nothing running: the kernel images the hub
+        // registered at start are disabled here.
+        EnvironmentStore environments = new EnvironmentStore(hub.hub().catalog().jdbi());
+        environments.list().forEach(e -> environments.setEnabled(e.name(), false, java.time.Instant.now()));
+        assertThat(environments.list()).as("enabled environments of the matrix hub").noneMatch(e -> e.enabled());
         HubClient admin = hub.admin();
         for (String u : List.of("alice", "bob", "carol", "loginmatrix")) {
             admin.api("POST", "/api/users/" + u, "{\"password\":\"" + u + "-password-1\"}").expectStatus(201);
@@ -184,6 +226,16 @@ class AccessMatrixTest {
             }
         }
         assertThat(wrong).as("routes whose access differs from the promise").isEmpty();
+        assertThat(hub.hub().spawner().all()).as("servers left behind by the calls").isEmpty();
+    }
+
+    @Test
+    void aStartThatGetsPastTheAccessCheckIsRefusedBecauseThisHubHasNoEnvironment() {
+        HubClient.Res r = clients.get(Caller.ALICE).api("POST", "/api/users/alice/server", "{}").expectStatus(409);
+        assertThat(r.json("message")).startsWith("no environment is enabled yet");
+        HubClient.Res page = clients.get(Caller.ALICE).form("/servers/start", Map.of("server", "", "environment", "", "profile", ""));
+        assertThat(page.status()).isEqualTo(303);
+        assertThat(page.location()).isEqualTo("/");
     }
 
     enum Outcome { ALLOWED, DENIED, CSRF }
@@ -227,14 +279,19 @@ class AccessMatrixTest {
 
     /**
      * Calls a route with arguments chosen so that a caller who gets past the access check changes nothing
-     * that later calls depend on: unknown groups and token ids, incomplete forms and bodies.
+     * that later calls depend on: unknown groups, environments, profiles and token ids, incomplete forms and bodies
+     * (a kernel scan by an admin registers what the start-up scan already registered).
      */
     private static HubClient.Res call(Caller caller, String method, String template) {
         HubClient c = clients.get(caller);
         String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
-                .replace("{id}", "999999");
+                .replace("/admin/servers/{name}", "/admin/servers/alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
+                .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile");
         if (template.startsWith("/api/")) {
             String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
+            if (template.startsWith("/api/users/{name}/server") && method.equals("POST")) {
+                body = "{\"environment\":\"nosuchenvironment\"}"; // refused after the access check: nothing starts
+            }
             if (template.equals("/api/users/{name}/tokens") && method.equals("POST")) {
                 body = "{\"scopes\":[\"read\"],\"expires_in\":60}";
             }

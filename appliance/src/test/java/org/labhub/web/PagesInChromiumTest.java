@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.labhub.testing.HubClient;
 import org.labhub.testing.TestHub;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -33,6 +34,7 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The server-rendered pages in a real browser (the Debian Chromium, headless, driven through the Debian
@@ -230,7 +232,7 @@ class PagesInChromiumTest {
         }
         List<String> expected = new ArrayList<>(List.of(
                 "a:Skip to content", "a:labhub", "a:Dashboard", "a:Account", "a:Admin", "button:Log out",
-                "a:Users", "a:Groups", "a:Workshop", "a:Audit log",
+                "a:Users", "a:Groups", "a:Servers", "a:Environments", "a:Profiles", "a:Workshop", "a:Audit log",
                 "input#username", "input#password", "input[admin]", "button:Create"));
         driver.findElements(By.cssSelector("main table tbody a")).forEach(a -> expected.add("a:" + a.getText()));
         expected.add("a:API");
@@ -275,7 +277,7 @@ class PagesInChromiumTest {
     }
 
     @Test
-    void theGroupsPageShowsItsEmptyStateAndTheAuditLogItsEvents() throws Exception {
+    void theGroupsAndServersPagesShowTheirEmptyStatesAndTheAuditLogItsEvents() throws Exception {
         loginAsAdmin();
         open("/admin/groups");
         assertThat(driver.getTitle()).isEqualTo("Groups · labhub");
@@ -285,12 +287,95 @@ class PagesInChromiumTest {
         assertThat(empty.getText()).contains("No groups yet.");
         screenshot("admin-groups");
 
+        open("/admin/servers");
+        assertThat(driver.getTitle()).isEqualTo("Servers · labhub");
+        assertThat(driver.findElement(By.cssSelector("main .empty")).getText()).contains("No notebook server exists yet.");
+        screenshot("admin-servers-empty");
+
         open("/admin/audit");
         assertThat(driver.getTitle()).isEqualTo("Audit log · labhub");
         assertLabelled();
         assertThat(driver.findElements(By.cssSelector("table tbody tr"))).isNotEmpty();
         assertThat(driver.findElements(By.cssSelector("table code")).stream().map(WebElement::getText)).contains("login");
         screenshot("admin-audit");
+    }
+
+    @Test
+    void theEnvironmentsPageSaysHowToGetKernelImagesAndAKeyboardRescanRegistersThem() throws Exception {
+        HubClient admin = hub.admin();
+        // The start-up scan registered the kernel images; forget them to see the page a fresh install shows.
+        for (JsonNode e : Json.MAPPER.readTree(admin.api("GET", "/api/environments").expectStatus(200).body())) {
+            admin.api("DELETE", "/api/environments/" + e.path("name").asString()).expectStatus(204);
+        }
+        loginAsAdmin();
+        open("/admin/environments");
+        assertThat(driver.getTitle()).isEqualTo("Environments · labhub");
+        assertLabelled();
+        WebElement empty = driver.findElement(By.cssSelector(".empty"));
+        assertThat(empty.getText()).contains("No environments yet.").contains("./labhub kernels build");
+        screenshot("admin-environments-empty");
+
+        WebElement rescan = driver.findElement(By.xpath("//button[normalize-space()='Re-scan kernel images']"));
+        rescan.sendKeys(Keys.ENTER);
+        awaitTitle("Environments · labhub", () -> !driver.findElements(By.cssSelector("[role=status]")).isEmpty());
+        assertThat(driver.findElement(By.cssSelector("[role=status]")).getText()).startsWith("Kernel images scanned: added ")
+                .contains("minimal");
+        List<String> names = driver.findElements(By.cssSelector("table.environments tbody tr")).stream()
+                .map(tr -> tr.getAttribute("data-env")).toList();
+        assertThat(names).contains("minimal", "python", "r", "octave");
+        assertLabelled();
+
+        // Open the package list of minimal with the keyboard: its summary is a Tab stop.
+        WebElement packages = driver.findElement(By.xpath("//tr[@data-env='minimal']//details[@class='packages']/summary"));
+        packages.sendKeys(Keys.ENTER);
+        assertThat(driver.findElement(By.xpath("//tr[@data-env='minimal']//details[@class='packages']")).getAttribute("open"))
+                .isNotNull();
+        assertThat(driver.findElement(By.xpath("//tr[@data-env='minimal']//details[@class='packages']//ul")).getText())
+                .contains("python3-notebook");
+        screenshot("admin-environments");
+
+        // Disable minimal with its own button; the page says so and shows it disabled.
+        driver.findElement(By.cssSelector("button[aria-label='Disable minimal']")).sendKeys(Keys.ENTER);
+        // The page before the post has a status line too: wait for what only the new page has.
+        awaitTitle("Environments · labhub", () -> !driver.findElements(By.cssSelector("button[aria-label='Enable minimal']")).isEmpty());
+        assertThat(driver.findElement(By.cssSelector("[role=status]")).getText()).startsWith("minimal is disabled");
+        admin.api("PATCH", "/api/environments/minimal", "{\"enabled\":true}").expectStatus(200);
+    }
+
+    @Test
+    void anAdminCreatesAProfileRestrictedToAGroupWithTheKeyboard() throws Exception {
+        hub.admin().api("POST", "/api/groups/chemistry", "{}").expectStatus(201);
+        loginAsAdmin();
+        open("/admin/profiles");
+        assertThat(driver.getTitle()).isEqualTo("Resource profiles · labhub");
+        assertLabelled();
+        assertThat(driver.findElements(By.cssSelector("table tbody tr"))).hasSizeGreaterThanOrEqualTo(2);
+
+        driver.findElement(By.id("name")).sendKeys("chem-large");
+        keys(Keys.TAB);
+        assertThat(focused().getAttribute("id")).isEqualTo("new-display");
+        keys("Chemistry: 4 CPUs, 16 GB", Keys.TAB);
+        assertThat(focused().getAttribute("id")).isEqualTo("new-cpus");
+        keys(Keys.BACK_SPACE, "4", Keys.TAB); // the field held "1"
+        assertThat(focused().getAttribute("id")).isEqualTo("new-memory");
+        keys(Keys.BACK_SPACE, Keys.BACK_SPACE, "16G"); // it held "2G"
+        driver.findElement(By.cssSelector("form[action='/admin/profiles'] input[name=groups][value=chemistry]")).sendKeys(Keys.SPACE);
+        screenshot("admin-profiles-form");
+        driver.findElement(By.id("name")).sendKeys(Keys.ENTER);
+        awaitTitle("Resource profiles · labhub", () -> !driver.findElements(By.cssSelector("[role=status]")).isEmpty());
+        assertThat(driver.findElement(By.cssSelector("[role=status]")).getText()).isEqualTo("Created the profile chem-large.");
+        WebElement row = driver.findElement(By.xpath("//tr[td/strong[text()='chem-large']]"));
+        assertThat(row.getText()).contains("Chemistry: 4 CPUs, 16 GB").contains("16G").contains("chemistry");
+        screenshot("admin-profiles");
+
+        driver.findElement(By.id("name")).sendKeys("bad-memory");
+        driver.findElement(By.id("new-memory")).clear();
+        driver.findElement(By.id("new-memory")).sendKeys("2 gigs");
+        driver.findElement(By.cssSelector("form[action='/admin/profiles'] button[type=submit]")).sendKeys(Keys.ENTER);
+        // The browser's own check stops the form: the field is invalid, no request reaches the hub.
+        assertThat(driver.executeScript("return document.getElementById('new-memory').matches(':invalid')")).isEqualTo(true);
+        assertThat(driver.findElements(By.cssSelector(".form-error"))).isEmpty();
+        assertThat(hub.admin().api("GET", "/api/profiles").body()).doesNotContain("bad-memory");
     }
 
     @Test
@@ -358,12 +443,14 @@ class PagesInChromiumTest {
         screenshot("mobile-login");
         loginAsAdmin();
         for (String page : List.of("/", "/account", "/admin/users", "/admin/groups", "/admin/workshop",
-                "/admin/audit", "/admin/users/narrow-user")) {
+                "/admin/audit", "/admin/users/narrow-user", "/admin/environments", "/admin/profiles", "/admin/servers")) {
             open(page);
             assertFitsTheScreen(390);
         }
         open("/admin/users");
         screenshot("mobile-admin-users");
+        open("/admin/environments");
+        screenshot("mobile-admin-environments");
         open("/");
         screenshot("mobile-dashboard");
     }
