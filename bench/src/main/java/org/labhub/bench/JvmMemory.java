@@ -10,10 +10,12 @@ import java.util.regex.Pattern;
 
 /**
  * A JVM's memory right after a full collection: the live heap as {@code jcmd GC.class_histogram} counts it (every
- * object still reachable), the heap G1 reports used ({@code GC.heap_info}), and the resident set the kernel counts.
+ * object still reachable), the heap G1 reports committed and used ({@code GC.heap_info}), and the resident set the
+ * kernel counts. RSS follows the committed heap, which G1 grows and shrinks after collections as it sees fit, so
+ * RSS minus the committed heap is the steadier figure for memory outside the heap (threads, metaspace, code, buffers).
  */
-record JvmMemory(long liveHeapKib, long heapUsedKib, long rssKib, int threads) {
-    private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total \\d+K, used (\\d+)K");
+record JvmMemory(long liveHeapKib, long heapCommittedKib, long heapUsedKib, long rssKib, int threads) {
+    private static final Pattern HEAP = Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K");
     private static final Pattern HISTOGRAM_TOTAL = Pattern.compile("(?m)^Total\\s+\\d+\\s+(\\d+)\\s*$");
     private static final Duration JCMD_MAX = Duration.ofSeconds(60);
 
@@ -23,16 +25,22 @@ record JvmMemory(long liveHeapKib, long heapUsedKib, long rssKib, int threads) {
         RawNotebooks.run(List.of(jcmd, p, "GC.run"), JCMD_MAX);
         String info = RawNotebooks.run(List.of(jcmd, p, "GC.heap_info"), JCMD_MAX);
         String histogram = RawNotebooks.run(List.of(jcmd, p, "GC.class_histogram"), JCMD_MAX);
-        return new JvmMemory(match(HISTOGRAM_TOTAL, histogram, "GC.class_histogram") / 1024, match(HEAP_USED, info, "GC.heap_info"),
-                Rss.current(pid), threads(pid));
+        Matcher heap = find(HEAP, info, "GC.heap_info");
+        return new JvmMemory(Long.parseLong(find(HISTOGRAM_TOTAL, histogram, "GC.class_histogram").group(1)) / 1024,
+                Long.parseLong(heap.group(1)), Long.parseLong(heap.group(2)), Rss.current(pid), threads(pid));
     }
 
-    private static long match(Pattern pattern, String text, String what) throws IOException {
+    /** RSS outside the committed heap. */
+    long outsideHeapKib() {
+        return rssKib - heapCommittedKib;
+    }
+
+    private static Matcher find(Pattern pattern, String text, String what) throws IOException {
         Matcher m = pattern.matcher(text);
         if (!m.find()) {
             throw new IOException("cannot read " + what + ": " + Http.abbreviate(text));
         }
-        return Long.parseLong(m.group(1));
+        return m;
     }
 
     private static int threads(long pid) {
