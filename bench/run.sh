@@ -18,7 +18,7 @@ SPAWN_IMAGE=localhost/labhub/kernel-minimal:latest
 SETTLE_SECONDS=10
 
 usage() {
-  echo "usage: bench/run.sh [startup|api-users|login|spawn]   (no NAME: all four, 5 to 8 minutes; spawn alone about 3)"
+  echo "usage: bench/run.sh [startup|api-users|login|spawn]   (no NAME: all four, about 6 minutes; spawn alone about 3)"
 }
 
 case ${1:-} in
