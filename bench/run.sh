@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users or login; none runs all three.
+# bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users, login or spawn; none runs all four.
 # Each prints its result next to a baseline measured in the same run, and a ratio. The hub always runs as its own
 # process (the real jar), on 127.0.0.1, a port it picks itself, a fresh data root under a temp folder, and its default
 # configuration: LABHUB_* variables of this shell are not passed on (LABHUB_JAVA_OPTS is, as ./labhub run does).
+# spawn starts real notebook containers: it needs root, Podman and the image localhost/labhub/kernel-minimal:latest
+# (./labhub kernels build), and removes every container it made, also after a failure or Ctrl-C.
 # The output is also kept in bench/target/last-run.txt.
 set -euo pipefail
 
@@ -11,16 +13,17 @@ cd "$ROOT"
 # BENCH_HUB_JAR runs the benchmarks against another build (an older commit's jar, with its lib/ beside it).
 HUB_JAR=${BENCH_HUB_JAR:-$ROOT/appliance/target/labhub.jar}
 BENCH_JAR=$ROOT/bench/target/labhub-bench.jar
-ALL=(startup api-users login)
+ALL=(startup api-users login spawn)
+SPAWN_IMAGE=localhost/labhub/kernel-minimal:latest
 SETTLE_SECONDS=10
 
 usage() {
-  echo "usage: bench/run.sh [startup|api-users|login]   (no NAME: all three, 2 to 4 minutes)"
+  echo "usage: bench/run.sh [startup|api-users|login|spawn]   (no NAME: all four, about 6 minutes; spawn alone about 3)"
 }
 
 case ${1:-} in
   '') SELECTED=("${ALL[@]}") ;;
-  startup | api-users | login) SELECTED=("$1") ;;
+  startup | api-users | login | spawn) SELECTED=("$1") ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -59,6 +62,8 @@ fi
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/labhub-bench.XXXXXX")
 PIDS=()
+# Containers of this run carry org.labhub.bench-run=RUN_ID (raw baseline) or org.labhub.hub=<id of a hub of $TMP>.
+RUN_ID=$$
 
 # Stops one process we started: SIGTERM, up to 30 s, then SIGKILL.
 stop_pid() {
@@ -75,7 +80,24 @@ stop_pid() {
 cleanup() {
   local pid
   for pid in "${PIDS[@]}"; do stop_pid "$pid"; done
+  remove_containers
   rm -rf "$TMP"
+}
+
+# Removes the containers of this run that the spawn generator left (it removes them itself unless it was killed).
+remove_containers() {
+  local f ids=()
+  [[ -d $TMP/spawn-raw ]] || return 0
+  mapfile -t ids < <(podman ps -aq --filter "label=org.labhub.bench-run=$RUN_ID" 2>/dev/null)
+  for f in "$TMP"/*/secrets/hub-id; do
+    if [[ -f $f ]]; then
+      mapfile -t -O "${#ids[@]}" ids < <(podman ps -aq --filter "label=org.labhub.hub=$(<"$f")" 2>/dev/null)
+    fi
+  done
+  if ((${#ids[@]})); then
+    echo "bench: removing ${#ids[@]} leftover container(s)" >&2
+    podman rm -f -t 0 "${ids[@]}" >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -180,6 +202,32 @@ run_login() {
   stop_pid "$HUB_PID"
 }
 
+# spawn: why it cannot run here, or nothing.
+spawn_missing() {
+  if (($(id -u) != 0)); then
+    echo "it needs root (the hub maps each user's container to its own host uid range)"
+  elif ! command -v podman >/dev/null 2>&1; then
+    echo "Podman is not installed (provisioning/host-setup.sh)"
+  elif ! podman image exists "$SPAWN_IMAGE" 2>/dev/null; then
+    echo "the image $SPAWN_IMAGE is missing (./labhub kernels build minimal)"
+  fi
+}
+
+# spawn: two hubs (spawner.max_concurrent_spawns 4 and 10) against raw `podman run -d`, all interleaved.
+run_spawn() {
+  local missing
+  missing=$(spawn_missing)
+  if [[ -n $missing ]]; then
+    # Asked for by name, that is a failure; as part of all four, the others still count.
+    ((${#SELECTED[@]} == 1)) && { echo "bench: spawn cannot run: $missing" >&2; exit 1; }
+    echo "spawn: SKIPPED: $missing"
+    return 0
+  fi
+  note_load spawn
+  bench_java spawn --java "$JAVA" --java-opts "${LABHUB_JAVA_OPTS:-}" --hub-jar "$HUB_JAR" --tmp "$TMP" \
+    --image "$SPAWN_IMAGE" --run-id "$RUN_ID" --runs 10 --users 10 --rounds 3
+}
+
 main() {
   echo "bench: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
     "$("$JAVA" -version 2>&1 | head -n 1); hub ${BENCH_HUB_JAR:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}" \
@@ -191,6 +239,7 @@ main() {
       startup) run_startup ;;
       api-users) run_api_users ;;
       login) run_login ;;
+      spawn) run_spawn ;;
     esac
   done
   echo "bench: done in $((SECONDS - started)) s"

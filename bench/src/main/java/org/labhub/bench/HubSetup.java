@@ -6,6 +6,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,9 +52,16 @@ final class HubSetup {
      * user would cost one more Argon2id verification per account, doubling the setup time without changing what is measured.
      */
     Map<String, String> readTokens(List<String> names) throws IOException {
+        return tokens(names, "read");
+    }
+
+    /** One token per account with these scopes, owned by that account; created by the admin, as {@link #readTokens}. */
+    Map<String, String> tokens(List<String> names, String... scopes) throws IOException {
+        String body = "{\"scopes\":[" + String.join(",", Arrays.stream(scopes).map(s -> "\"" + s + "\"").toList())
+                + "],\"note\":\"bench\"}";
         List<String> tokens = inParallel(names, name -> {
             HttpResponse<String> r = Http.send(client, Http.postJson(base + "/api/users/" + name + "/tokens",
-                    "{\"scopes\":[\"read\"],\"note\":\"bench\"}", "token " + adminToken));
+                    body, "token " + adminToken));
             expect(r, 201, "token for " + name);
             return Http.jsonString(r.body(), "token");
         });

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,9 +51,16 @@ final class Launched implements AutoCloseable {
     }
 
     static Launched start(List<String> command, Path log, HttpClient client) throws IOException, InterruptedException {
+        return start(command, Map.of(), log, client);
+    }
+
+    /** As {@link #start(List, Path, HttpClient)}, with {@code settings} (LABHUB_* variables) as the only settings given. */
+    static Launched start(List<String> command, Map<String, String> settings, Path log, HttpClient client)
+            throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         // The hub must run on its defaults: no LABHUB_* setting of the caller's shell may leak in.
         pb.environment().keySet().removeIf(k -> k.startsWith("LABHUB_"));
+        pb.environment().putAll(settings);
         long t0 = System.nanoTime();
         Process p = pb.start();
         LIVE.add(p);
