@@ -12,7 +12,6 @@ import java.util.function.Function;
 import org.labhub.auth.Scope;
 import org.labhub.config.ByteSize;
 import org.labhub.podman.ContainerStats;
-import org.labhub.podman.PodmanException;
 import org.labhub.users.Accounts;
 import org.labhub.users.User;
 import org.labhub.web.Access;
@@ -63,17 +62,11 @@ public final class AdminServerPages implements Routes.Provider {
     private Row row(Server s, Instant now) {
         boolean running = s.state() == Server.State.RUNNING;
         String uptime = running ? s.readyAt().map(at -> duration(Duration.between(at, now))).orElse("") : "";
-        String cpu = "";
-        String memory = "";
-        if (running && s.containerId().isPresent()) {
-            try {
-                ContainerStats st = spawner.podman().containers().stats(s.containerId().get());
-                cpu = String.format(Locale.ROOT, "%.1f %%", st.cpuPercent());
-                memory = ByteSize.format(st.memoryUsageBytes()) + " / " + ByteSize.format(st.memoryLimitBytes());
-            } catch (PodmanException e) {
-                // the cell shows a dash: the container is going, or Podman is not answering (see /api/health)
-            }
-        }
+        Optional<ContainerStats> stats = spawner.stats(s);
+        // A dash in the cell when there is no sample: the container is going, or Podman is not answering (/api/health).
+        String cpu = stats.map(st -> String.format(Locale.ROOT, "%.1f %%", st.cpuPercent())).orElse("");
+        String memory = stats.map(st -> ByteSize.format(st.memoryUsageBytes()) + " / " + ByteSize.format(st.memoryLimitBytes()))
+                .orElse("");
         return new Row(s.user(), s.name(), s.isDefault() ? "default" : s.name(), s.environment(), s.profile(), s.state().id(),
                 uptime, cpu, memory, s.lastActivity(), running);
     }
@@ -95,8 +88,7 @@ public final class AdminServerPages implements Routes.Provider {
 
     private void stop(Exchange ex) {
         act(ex, "stop", key -> {
-            SpawnProgress.Event last = DashboardPage.await(spawner.stop(ServersApi.actor(ex), key, STOPPED_BY_ADMIN),
-                    ServersApi.SYNC_WAIT_SECONDS);
+            SpawnProgress.Event last = spawner.stop(ServersApi.actor(ex), key, STOPPED_BY_ADMIN).await(ServersApi.SYNC_WAIT);
             if (last == null) {
                 return "Stopping " + key.describe() + "; it takes a few seconds more.";
             }
@@ -110,7 +102,7 @@ public final class AdminServerPages implements Routes.Provider {
     private void restart(Exchange ex) {
         act(ex, "restart", key -> {
             User user = accounts.require(key.user());
-            DashboardPage.restart(spawner, ServersApi.actor(ex), user, key);
+            spawner.restart(ServersApi.actor(ex), user, key);
             return "Restarting " + key.describe() + " with the same environment and profile.";
         });
     }

@@ -5,8 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.labhub.auth.Scope;
@@ -30,7 +28,6 @@ import org.labhub.web.Routes;
  */
 public final class DashboardPage implements Routes.Provider {
     /** How long a stop from the page may take before the dashboard shows it still stopping (and refreshes). */
-    private static final int STOP_WAIT_SECONDS = ServersApi.SYNC_WAIT_SECONDS;
 
     private final Pages pages;
     private final GroupStore groups;
@@ -112,7 +109,7 @@ public final class DashboardPage implements Routes.Provider {
         User me = ex.principal().user().orElseThrow();
         act(ex, "could not be stopped", () -> {
             ServerKey key = own(ex, me);
-            SpawnProgress.Event last = await(spawner.stop(ServersApi.actor(ex), key, ""), STOP_WAIT_SECONDS);
+            SpawnProgress.Event last = spawner.stop(ServersApi.actor(ex), key, "").await(ServersApi.SYNC_WAIT);
             if (last == null) {
                 return yours(key) + " is stopping; this page shows when it has stopped.";
             }
@@ -127,7 +124,7 @@ public final class DashboardPage implements Routes.Provider {
         User me = ex.principal().user().orElseThrow();
         act(ex, "could not restart", () -> {
             ServerKey key = own(ex, me);
-            restart(spawner, ServersApi.actor(ex), me, key);
+            spawner.restart(ServersApi.actor(ex), me, key);
             return yours(key) + " is starting again with the same environment and resources.";
         });
     }
@@ -155,19 +152,6 @@ public final class DashboardPage implements Routes.Provider {
     }
 
     /**
-     * Stops a server (waiting for the stop) and starts it again with its environment and profile; returns the start's
-     * progress. Used by the dashboard and the admin servers page.
-     */
-    static SpawnProgress restart(Spawner spawner, Spawner.Actor actor, User user, ServerKey key) {
-        Server s = spawner.server(key).orElseThrow(() -> HttpError.notFound(key.describe() + " does not exist; start it first"));
-        SpawnProgress.Event stopped = spawner.stop(actor, key, "").done().join();
-        if (stopped.failed()) {
-            throw new HttpError(stopped.status(), "stop_failed", stopped.message());
-        }
-        return spawner.start(actor, user, key.server(), s.environment(), s.profile());
-    }
-
-    /**
      * Runs a form action and goes back to the dashboard with its outcome as the flash: what happened, or what did not
      * and why ({@code "Your server could not start: …"}).
      */
@@ -181,20 +165,6 @@ public final class DashboardPage implements Routes.Provider {
             pages.flash().error(ex, what + " " + failed + ": " + e.getMessage());
         }
         ex.redirect("/");
-    }
-
-    /** The last stage, or null while the operation goes on after {@code seconds}. */
-    static SpawnProgress.Event await(SpawnProgress p, int seconds) {
-        try {
-            return p.done().get(seconds, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     /**

@@ -69,8 +69,7 @@ final class IdleCuller implements Runnable {
 
     private Optional<Instant> notebookActivity(Server s) {
         try {
-            return spawner.notebooks().status(spawner.containers().socket(s.key()), s.key().baseUrl(), spawner.tokenOf(s),
-                    Duration.ofSeconds(2)).lastActivity();
+            return spawner.notebookStatus(s, Duration.ofSeconds(2)).lastActivity();
         } catch (IOException e) {
             return Optional.empty(); // not answering: the watcher reports it if the container died
         }

@@ -88,7 +88,7 @@ final class Reconciler {
 
     private boolean answers(Server s) {
         try {
-            spawner.notebooks().status(spawner.containers().socket(s.key()), s.key().baseUrl(), spawner.tokenOf(s), Duration.ofSeconds(2));
+            spawner.notebookStatus(s, Duration.ofSeconds(2));
             return true;
         } catch (IOException e) {
             return false;

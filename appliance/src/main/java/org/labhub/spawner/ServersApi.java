@@ -1,6 +1,7 @@
 package org.labhub.spawner;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,11 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.labhub.auth.Scope;
-import org.labhub.podman.ContainerStats;
-import org.labhub.podman.PodmanException;
 import org.labhub.users.Accounts;
 import org.labhub.users.User;
 import org.labhub.web.Access;
@@ -25,11 +23,11 @@ import org.labhub.web.Routes;
 
 /**
  * JupyterHub's server endpoints: start, stop and follow the default server and named servers. A start answers 201
- * when the server is ready within {@link #SYNC_WAIT_SECONDS} seconds (almost always), else 202 while it goes on;
+ * when the server is ready within {@link #SYNC_WAIT} (almost always), else 202 while it goes on;
  * a start that fails in that time answers with the failure's status and message.
  */
 public final class ServersApi implements Routes.Provider {
-    static final int SYNC_WAIT_SECONDS = 10;
+    static final Duration SYNC_WAIT = Duration.ofSeconds(10);
     /** Keep-alive comments on a quiet progress stream. */
     private static final long KEEP_ALIVE_SECONDS = 15;
 
@@ -96,14 +94,7 @@ public final class ServersApi implements Routes.Provider {
     private void restart(Exchange ex, String server) {
         User user = accounts.require(ex.pathParam("name"));
         ServerKey key = new ServerKey(user.name(), server);
-        Server s = spawner.server(key).orElseThrow(() -> HttpError.notFound(key.describe() + " does not exist; start it first"));
-        SpawnProgress stopped = spawner.stop(actor(ex), key, "");
-        SpawnProgress.Event last = stopped.done().join();
-        if (last.failed()) {
-            throw new HttpError(last.status(), "stop_failed", last.message());
-        }
-        SpawnProgress p = spawner.start(actor(ex), user, server, s.environment(), s.profile());
-        answer(ex, key, p, 200);
+        answer(ex, key, spawner.restart(actor(ex), user, key), 200);
     }
 
     /** Waits briefly for the start; answers with the server, or the failure, or 202 while it goes on. */
@@ -119,16 +110,7 @@ public final class ServersApi implements Routes.Provider {
     }
 
     private static SpawnProgress.Event await(SpawnProgress p) {
-        try {
-            return p.done().get(SYNC_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return p.await(SYNC_WAIT);
     }
 
     private ServerModel model(ServerKey key) {
@@ -220,16 +202,11 @@ public final class ServersApi implements Routes.Provider {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("user", s.user());
             m.putAll(Json.MAPPER.convertValue(ServerModel.of(s), Map.class));
-            if (s.state() == Server.State.RUNNING && s.containerId().isPresent()) {
-                try {
-                    ContainerStats st = spawner.podman().containers().stats(s.containerId().get());
-                    m.put("cpu_percent", st.cpuPercent());
-                    m.put("memory_bytes", st.memoryUsageBytes());
-                    m.put("memory_limit_bytes", st.memoryLimitBytes());
-                } catch (PodmanException e) {
-                    m.put("stats_error", "no statistics: " + e.getMessage());
-                }
-            }
+            spawner.stats(s).ifPresent(st -> {
+                m.put("cpu_percent", st.cpuPercent());
+                m.put("memory_bytes", st.memoryUsageBytes());
+                m.put("memory_limit_bytes", st.memoryLimitBytes());
+            });
             out.add(m);
         }
         ex.json(200, out);

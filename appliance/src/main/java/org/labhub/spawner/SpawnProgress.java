@@ -1,10 +1,14 @@
 package org.labhub.spawner;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -80,6 +84,20 @@ public final class SpawnProgress {
     /** Completes with the last stage: ready, failed or stopped. */
     public CompletableFuture<Event> done() {
         return done;
+    }
+
+    /** The last stage if the operation ends within {@code wait}, else null (it goes on). */
+    public Event await(Duration wait) {
+        try {
+            return done.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     public synchronized Event latest() {

@@ -26,6 +26,7 @@ import org.labhub.environments.Profile;
 import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.podman.ContainerSpec;
+import org.labhub.podman.ContainerStats;
 import org.labhub.podman.PodmanClient;
 import org.labhub.podman.PodmanException;
 import org.labhub.users.GroupStore;
@@ -205,12 +206,16 @@ public final class Spawner implements AutoCloseable {
     private void requireImage(Environment env) {
         try {
             if (!podman.images().exists(env.image())) {
-                throw new HttpError(409, "image_missing", "the image of the environment \"" + env.name() + "\" (" + env.image()
-                        + ") is missing from Podman; an administrator can rebuild it with ./labhub kernels build " + env.name());
+                throw new HttpError(409, "image_missing", imageMissing(env));
             }
         } catch (PodmanException e) {
             throw podmanDown(e);
         }
+    }
+
+    private static String imageMissing(Environment env) {
+        return "the image of the environment \"" + env.name() + "\" (" + env.image()
+                + ") is missing from Podman; an administrator can rebuild it with ./labhub kernels build " + env.name();
     }
 
     private static HttpError podmanDown(PodmanException e) {
@@ -301,8 +306,7 @@ public final class Spawner implements AutoCloseable {
             removeQuietly(spec.name());
             return podman.containers().create(spec);
         } catch (PodmanException.NotFound noImage) {
-            throw new StartFailure(409, "the image of the environment \"" + env.name() + "\" (" + env.image()
-                    + ") is missing from Podman; an administrator can rebuild it with ./labhub kernels build " + env.name());
+            throw new StartFailure(409, imageMissing(env));
         }
     }
 
@@ -463,6 +467,19 @@ public final class Spawner implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops a server (waiting for the stop) and starts it again with its environment and profile; returns the start's
+     * progress.
+     */
+    public SpawnProgress restart(Actor actor, User user, ServerKey key) {
+        Server s = servers.byKey(key).orElseThrow(() -> HttpError.notFound(key.describe() + " does not exist; start it first"));
+        SpawnProgress.Event stopped = stop(actor, key, "").done().join();
+        if (stopped.failed()) {
+            throw new HttpError(stopped.status(), "stop_failed", stopped.message());
+        }
+        return start(actor, user, key.server(), s.environment(), s.profile());
+    }
+
     /** Deletes a named server: stops it if needed and forgets it. The home is not touched. */
     public void delete(Actor actor, ServerKey key) {
         if (key.isDefault()) {
@@ -604,6 +621,23 @@ public final class Spawner implements AutoCloseable {
         return servers.all();
     }
 
+    /** A CPU and memory sample of a running server; empty when it is not running or Podman gives none. */
+    public Optional<ContainerStats> stats(Server s) {
+        if (s.state() != Server.State.RUNNING || s.containerId().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(podman.containers().stats(s.containerId().get()));
+        } catch (PodmanException e) {
+            return Optional.empty(); // the container is going, or Podman is not answering (see /api/health)
+        }
+    }
+
+    /** What the server's notebook says of itself over its socket; an exception when it does not answer. */
+    NotebookClient.Status notebookStatus(Server s, Duration timeout) throws IOException {
+        return notebooks.status(containers.socket(s.key()), s.key().baseUrl(), tokenOf(s), timeout);
+    }
+
     /** The token of a running server's current start, for the proxy. */
     public String tokenOf(Server s) {
         return tokens.tokenFor(s.id(), s.startNonce().orElseThrow());
@@ -615,10 +649,6 @@ public final class Spawner implements AutoCloseable {
 
     ServerStore store() {
         return servers;
-    }
-
-    NotebookClient notebooks() {
-        return notebooks;
     }
 
     Map<ServerKey, Instant> drainProxyActivity() {
