@@ -2,19 +2,16 @@ package org.labhub.spawner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,37 +24,30 @@ import org.labhub.environments.Environment;
 import org.labhub.environments.EnvironmentStore;
 import org.labhub.environments.ProfileStore;
 import org.labhub.testing.HubClient;
+import org.labhub.testing.Chromium;
 import org.labhub.testing.TestHub;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * The dashboard in headless Chromium against a real hub and real Podman: a user starts a notebook server from the
  * form and watches its progress to the Open link, stops it, and is told plainly when a start fails. The driver setup
- * is PagesInChromiumTest's (Debian Chromium and chromedriver, nothing downloaded); screenshots land in
+ * is the shared {@link Chromium} (Debian Chromium and chromedriver, nothing downloaded); screenshots land in
  * {@code appliance/target/screenshots}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardInChromiumTest {
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(15);
+    private static final Duration WAIT = Chromium.WAIT;
     private static final Duration START_WAIT = Duration.ofSeconds(30);
-    private static final List<java.util.logging.Logger> QUIET = Stream.of("org.openqa.selenium.devtools", "org.openqa.selenium.chromium")
-            .map(java.util.logging.Logger::getLogger).peek(l -> l.setLevel(Level.SEVERE)).toList();
 
     static TestHub hub;
-    static ChromeDriverService service;
+    static Chromium browser;
     static ChromeDriver driver;
-    static Path profile;
     static Path screenshots;
 
     private final List<String> console = new ArrayList<>();
@@ -66,52 +56,26 @@ class DashboardInChromiumTest {
 
     @BeforeAll
     static void startHubAndBrowser() throws Exception {
-        assertThat(CHROMIUM).as("Chromium (apt install chromium)").isFile();
-        assertThat(CHROMEDRIVER).as("chromedriver (apt install chromium-driver)").isFile();
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.getPath());
-        System.setProperty("SE_OFFLINE", "true");
-
         hub = TestHub.start(Map.of("spawner.max_named_servers", "0"));
         Notebooks.requireOnlyMinimal(hub);
         // A profile far too small for a notebook: the start fails while the user watches.
         new ProfileStore(hub.hub().catalog().jdbi()).insert(new ProfileStore.Fields("tiny", "Tiny: 1 CPU, 8 MB", 1, 8L << 20, 64,
                 false, 9, List.of()), Instant.now());
         hub.user("alice", "alice-password-1");
-        screenshots = Path.of(System.getProperty("labhub.repo.root", ".."), "appliance", "target", "screenshots");
-        Files.createDirectories(screenshots);
-        profile = Files.createTempDirectory("labhub-chromium");
-
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--disable-extensions", "--disable-default-apps", "--window-size=1280,900",
-                "--user-data-dir=" + profile);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort().withSilent(true).build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+        screenshots = Chromium.screenshots();
+        browser = Chromium.start();
+        driver = browser.driver();
     }
 
     @AfterAll
     static void stopBrowserAndHub() throws Exception {
         try {
-            if (driver != null) {
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
-            if (service != null) {
-                service.stop();
-            }
             if (hub != null) {
                 hub.close();
-            }
-            if (profile != null) {
-                try (Stream<Path> all = Files.walk(profile)) {
-                    all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-                }
             }
         }
     }

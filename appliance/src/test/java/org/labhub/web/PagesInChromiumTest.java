@@ -2,7 +2,6 @@ package org.labhub.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,30 +9,26 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.logging.Level;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.labhub.testing.HubClient;
+import org.labhub.testing.Chromium;
 import org.labhub.testing.TestHub;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -43,20 +38,11 @@ import tools.jackson.databind.JsonNode;
  * for a human to look at. No network beyond 127.0.0.1 and nothing downloaded: Selenium Manager never runs.
  */
 class PagesInChromiumTest {
-    private static final File CHROMIUM = new File("/usr/bin/chromium");
-    private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
-    private static final Duration WAIT = Duration.ofSeconds(15);
-    /**
-     * Selenium warns that it has no CDP bindings for this Chromium version; the tests use only WebDriver and
-     * chromedriver's own CDP pass-through, so the warning is noise. Held here so the settings are not collected.
-     */
-    private static final List<java.util.logging.Logger> QUIET = Stream.of("org.openqa.selenium.devtools", "org.openqa.selenium.chromium")
-            .map(java.util.logging.Logger::getLogger).peek(l -> l.setLevel(Level.SEVERE)).toList();
+    private static final Duration WAIT = Chromium.WAIT;
 
     static TestHub hub;
-    static ChromeDriverService service;
+    static Chromium browser;
     static ChromeDriver driver;
-    static Path profile;
     static Path screenshots;
 
     /** Console entries of the current test, each with the page it was logged on. */
@@ -66,51 +52,21 @@ class PagesInChromiumTest {
 
     @BeforeAll
     static void startHubAndBrowser() throws Exception {
-        // A missing browser is a failure, not a skip: these tests are the only eyes on the pages.
-        assertThat(CHROMIUM).as("Chromium (apt install chromium)").isFile();
-        assertThat(CHROMIUM.canExecute()).as("%s is executable", CHROMIUM).isTrue();
-        assertThat(CHROMEDRIVER).as("chromedriver (apt install chromium-driver)").isFile();
-        assertThat(CHROMEDRIVER.canExecute()).as("%s is executable", CHROMEDRIVER).isTrue();
-        // The driver is named explicitly, so Selenium skips Selenium Manager; the property and SE_OFFLINE
-        // (passed on to Selenium Manager should anything ever start it) keep it from reaching the network.
-        System.setProperty(ChromeDriverService.CHROME_DRIVER_EXE_PROPERTY, CHROMEDRIVER.getPath());
-        System.setProperty("SE_OFFLINE", "true");
-
         hub = TestHub.start();
-        screenshots = Path.of(System.getProperty("labhub.repo.root", ".."), "appliance", "target", "screenshots");
-        Files.createDirectories(screenshots);
-        profile = Files.createTempDirectory("labhub-chromium");
-
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM);
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--disable-extensions", "--disable-default-apps", "--window-size=1280,900",
-                "--user-data-dir=" + profile);
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER).usingAnyFreePort()
-                .withSilent(true).build();
-        driver = new ChromeDriver(service, options);
-        driver.manage().timeouts().pageLoadTimeout(WAIT).scriptTimeout(WAIT);
+        screenshots = Chromium.screenshots();
+        browser = Chromium.start();
+        driver = browser.driver();
     }
 
     @AfterAll
     static void stopBrowserAndHub() throws Exception {
         try {
-            if (driver != null) {
-                driver.quit();
+            if (browser != null) {
+                browser.close();
             }
         } finally {
-            if (service != null) {
-                service.stop();
-            }
             if (hub != null) {
                 hub.close();
-            }
-            if (profile != null) {
-                deleteTree(profile);
             }
         }
     }
@@ -596,9 +552,4 @@ class PagesInChromiumTest {
         Files.write(screenshots.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
     }
 
-    private static void deleteTree(Path root) throws IOException {
-        try (Stream<Path> all = Files.walk(root)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
-    }
 }
