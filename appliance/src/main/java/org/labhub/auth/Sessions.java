@@ -47,7 +47,14 @@ public final class Sessions {
         if (cookieValue == null || cookieValue.length() != 43) {
             return Optional.empty();
         }
-        String hash = Secrets.sha256(cookieValue);
+        return findByHash(Secrets.sha256(cookieValue));
+    }
+
+    /**
+     * A live session by the hash of its cookie (what the catalog keys it by). The hash is not a credential: the hub
+     * accepts only the cookie itself, or a value it signed around the hash (a user origin's cookie).
+     */
+    public Optional<Session> findByHash(String hash) {
         Optional<Session> found = db.withHandle(h -> h.createQuery(
                         "SELECT id_hash, user_id, csrf_token, last_seen, expires_at FROM sessions WHERE id_hash = :id")
                 .bind("id", hash)

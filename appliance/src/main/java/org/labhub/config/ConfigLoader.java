@@ -125,7 +125,21 @@ public final class ConfigLoader {
                 new LabhubConfig.Spawner(v.get(Settings.SPAWNER_START_TIMEOUT), v.get(Settings.SPAWNER_IDLE_TIMEOUT),
                         v.get(Settings.SPAWNER_MAX_RUNNING), v.get(Settings.SPAWNER_MAX_CONCURRENT_SPAWNS),
                         v.get(Settings.SPAWNER_MAX_NAMED_SERVERS), v.get(Settings.SPAWNER_STOP_TIMEOUT)),
+                new LabhubConfig.Proxy(v.get(Settings.PROXY_ADMIN_ACCESS), userDomain(v.get(Settings.PROXY_USER_DOMAIN)),
+                        v.get(Settings.PROXY_WEBSOCKET_IDLE_TIMEOUT), v.get(Settings.PROXY_MAX_FRAME_KIB) * 1024),
                 new LabhubConfig.Logging(v.get(Settings.LOG_LEVEL), v.get(Settings.LOG_FORMAT)));
+    }
+
+    /** A DNS name under which user hosts live: lowercase labels, at least two of them (not a bare TLD). */
+    private static Optional<String> userDomain(String domain) {
+        String d = domain.trim();
+        if (d.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!d.matches("([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?") || d.length() > 200) {
+            throw new ConfigException("proxy.user_domain: expected a lowercase DNS name with at least two labels, such as labhub.example.org (got \"" + domain + "\")");
+        }
+        return Optional.of(d);
     }
 
     private static String checkPublicUrl(String url) {

@@ -5,7 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The whole configuration, parsed once at start-up and never changed afterwards. */
-public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Spawner spawner, Logging logging) {
+public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Spawner spawner, Proxy proxy,
+                           Logging logging) {
 
     public record Http(String bind, int port, Optional<String> publicUrl, boolean forwardedHeaders, Duration shutdownGrace) {}
 
@@ -29,6 +30,11 @@ public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman 
     /** Limits and timeouts of notebook servers; an idle timeout of zero means servers are never culled. */
     public record Spawner(Duration startTimeout, Duration idleTimeout, int maxRunning, int maxConcurrentSpawns,
                           int maxNamedServers, Duration stopTimeout) {}
+
+    /**
+     * @param userDomain when present, each user's server is served at {@code <user>.<userDomain>} (its own origin)
+     */
+    public record Proxy(boolean adminAccess, Optional<String> userDomain, Duration websocketIdleTimeout, int maxFrameBytes) {}
 
     public record Logging(String level, String format) {}
 }

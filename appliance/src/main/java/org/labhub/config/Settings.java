@@ -71,6 +71,15 @@ public final class Settings {
     public static final Setting<Duration> SPAWNER_STOP_TIMEOUT = Setting.duration("spawner.stop_timeout", "10s",
             "How long a stopping notebook gets to shut its kernels down before it is killed.");
 
+    public static final Setting<Boolean> PROXY_ADMIN_ACCESS = Setting.bool("proxy.admin_access", false,
+            "Whether admins may open other users' notebook servers through /user/<name>/. Off by default; when on, every such visit is written to the audit log.");
+    public static final Setting<String> PROXY_USER_DOMAIN = Setting.text("proxy.user_domain", "",
+            "Serve each user's notebook server on its own origin, <user>.<this domain> (for example labhub.example.org gives alice.labhub.example.org), so that a notebook's output cannot act on the hub or on other users. Needs a wildcard DNS name and certificate; the hub itself should be served at this domain. Empty: notebooks share the hub's origin.");
+    public static final Setting<Duration> PROXY_WEBSOCKET_IDLE_TIMEOUT = Setting.duration("proxy.websocket_idle_timeout", "1h",
+            "A WebSocket through the proxy (kernel channels, terminals) with no frame either way for this long is closed; the notebook page reconnects on its own.");
+    public static final Setting<Integer> PROXY_MAX_FRAME_KIB = Setting.integer("proxy.max_frame_kib", 1024, 16, 65536,
+            "Largest WebSocket frame held in the hub's memory, in KiB; larger frames (a 10 MB output) are passed on in pieces of this size, never refused.");
+
     public static final Setting<String> LOG_LEVEL = Setting.oneOf("log.level", "INFO",
             List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "Least severe log level written.");
     public static final Setting<String> LOG_FORMAT = Setting.oneOf("log.format", "text",
@@ -86,5 +95,9 @@ public final class Settings {
             PODMAN_SOCKET, PODMAN_RUNTIME,
             SPAWNER_START_TIMEOUT, SPAWNER_IDLE_TIMEOUT, SPAWNER_MAX_RUNNING, SPAWNER_MAX_CONCURRENT_SPAWNS,
             SPAWNER_MAX_NAMED_SERVERS, SPAWNER_STOP_TIMEOUT,
+            PROXY_ADMIN_ACCESS,
+            PROXY_USER_DOMAIN,
+            PROXY_WEBSOCKET_IDLE_TIMEOUT,
+            PROXY_MAX_FRAME_KIB,
             LOG_LEVEL, LOG_FORMAT);
 }

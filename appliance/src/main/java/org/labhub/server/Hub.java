@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -58,11 +59,8 @@ import org.labhub.environments.ProfilesApi;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
-import org.labhub.environments.EnvironmentStore;
-import org.labhub.environments.Environments;
-import org.labhub.environments.ProfileStore;
-import org.labhub.environments.Profiles;
 import org.labhub.podman.PodmanService;
+import org.labhub.proxy.NotebookProxy;
 import org.labhub.spawner.AdminServerPages;
 import org.labhub.spawner.DashboardPage;
 import org.labhub.spawner.NotebookClient;
@@ -221,12 +219,16 @@ public final class Hub implements AutoCloseable {
         features.add(new OpsRoutes(catalog, podman::health, metrics, new OpenApi(routes::list, API_VERSION)));
         features.forEach(f -> f.register(routes));
 
-        Router router = new Router(routes.list(), new Authenticator(sessions, tokens, users, passwords, clock),
-                new CsrfGuard(config.http().publicUrl()), new ErrorResponses(pages), metrics);
+        Authenticator authenticator = new Authenticator(sessions, tokens, users, passwords, clock);
+        ErrorResponses errorPages = new ErrorResponses(pages);
+        Router router = new Router(routes.list(), authenticator, new CsrfGuard(config.http().publicUrl()), errorPages, metrics);
+        // In front of the hub's own routes: /user/<name>/… (and user hosts) go to the users' notebook servers.
+        Function<Handler, Handler> notebookProxy = hubHandler -> new NotebookProxy(hubHandler, authenticator, serverStore, spawner,
+                sessions, users, errorPages, audit, secret, config, clock);
 
         Optional<String> firstAdmin = firstAdmin(accounts, users, paths, config.auth().adminUser());
 
-        Server server = jetty(config, paths, router);
+        Server server = jetty(config, paths, router, notebookProxy);
         ControlServer control = new ControlServer(paths.controlSocket(), new Backup(catalog, paths));
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "maintenance");
@@ -253,7 +255,8 @@ public final class Hub implements AutoCloseable {
         return hub;
     }
 
-    private static Server jetty(LabhubConfig config, SitePaths paths, Router router) throws IOException {
+    private static Server jetty(LabhubConfig config, SitePaths paths, Router router, Function<Handler, Handler> notebookProxy)
+            throws IOException {
         QueuedThreadPool threads = new QueuedThreadPool(200, 4);
         threads.setName("http");
         Server server = new Server(threads);
@@ -307,7 +310,7 @@ public final class Hub implements AutoCloseable {
                 return router.handle(request, response, callback);
             }
         };
-        server.setHandler(new GracefulHandler(new SecurityHeaders(dispatch, config.tls().enabled())));
+        server.setHandler(new GracefulHandler(notebookProxy.apply(new SecurityHeaders(dispatch, config.tls().enabled()))));
         server.setStopTimeout(config.http().shutdownGrace().toMillis());
         server.setErrorHandler(new HiddenErrorHandler());
         return server;

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.labhub.environments.Environment;
 import org.labhub.environments.Profile;
@@ -95,6 +96,14 @@ public final class NotebookContainers {
         }
     }
 
+    /**
+     * The image's own start script, with the notebook's output rate limit raised from 1 MB/s to 100 MB/s: outputs
+     * travel over a local socket and the hub's proxy, and a 10 MB table must arrive, not be replaced by a warning.
+     * The limit still stops a runaway print loop from flooding the browser.
+     */
+    static final List<String> NOTEBOOK_COMMAND = List.of("/usr/local/bin/labhub-notebook",
+            "--NotebookApp.iopub_data_rate_limit=100000000");
+
     /** The hardened container for one start of a server. */
     public ContainerSpec spec(Server server, Environment env, Profile profile, String token) {
         ServerKey key = server.key();
@@ -104,6 +113,7 @@ public final class NotebookContainers {
                 .labels(Map.of(LABEL_HUB, hubId, LABEL_USER, key.user(), LABEL_SERVER, key.server(),
                         LABEL_SERVER_ID, Long.toString(server.id()), LABEL_ENVIRONMENT, env.name(), LABEL_PROFILE, profile.name()))
                 .user(HostIds.CONTAINER_UID + ":" + HostIds.CONTAINER_UID)
+                .command(NOTEBOOK_COMMAND)
                 .hostname(key.isDefault() ? key.user() : key.user() + "-" + key.server())
                 .workDir(CONTAINER_HOME)
                 .network(env.network())

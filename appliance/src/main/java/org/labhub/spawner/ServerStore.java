@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jdbi.v3.core.Jdbi;
 
 /** Servers in the catalog: the record of what should be running, which reconciliation holds Podman to. */
@@ -19,9 +20,21 @@ public final class ServerStore {
             + "s.last_oom_at, s.last_oom_task FROM servers s JOIN users u ON u.id = s.user_id ";
 
     private final Jdbi db;
+    /** Counts state changes; moved on after each one commits, so a cache read before it knows it is stale. */
+    private final AtomicLong generation = new AtomicLong();
 
     public ServerStore(Jdbi db) {
         this.db = db;
+    }
+
+    /** Changes whenever a server starts, stops, changes container or is deleted: the proxy's route cache key. */
+    public long generation() {
+        return generation.get();
+    }
+
+    private <T> T changed(T result) {
+        generation.incrementAndGet();
+        return result;
     }
 
     public Optional<Server> byKey(ServerKey key) {
@@ -70,7 +83,7 @@ public final class ServerStore {
      * is not stopped (someone else is starting or stopping it), so two starts of one server cannot both proceed.
      */
     public boolean claimForStart(long userId, String name, String environment, String profile, String nonce, Instant now) {
-        return db.inTransaction(h -> {
+        return changed(db.inTransaction(h -> {
             Optional<String> state = h.createQuery("SELECT state FROM servers WHERE user_id = :u AND name = :n FOR UPDATE")
                     .bind("u", userId).bind("n", name).mapTo(String.class).findOne();
             if (state.isPresent() && !state.get().equals("stopped")) {
@@ -90,30 +103,32 @@ public final class ServerStore {
                         .bind("now", Timestamp.from(now)).execute();
             }
             return true;
-        });
+        }));
     }
 
     public void setContainer(long id, String containerId) {
         db.useHandle(h -> h.createUpdate("UPDATE servers SET container_id = :c WHERE id = :id").bind("c", containerId).bind("id", id).execute());
+        changed(id);
     }
 
     public void markRunning(long id, Instant now) {
         db.useHandle(h -> h.createUpdate("UPDATE servers SET state = 'running', ready_at = :now, last_activity = :now WHERE id = :id")
                 .bind("now", Timestamp.from(now)).bind("id", id).execute());
+        changed(id);
     }
 
     /** Moves a starting or running server to stopping; false if it was in neither state. */
     public boolean markStopping(long id) {
-        return db.withHandle(h -> h.createUpdate("UPDATE servers SET state = 'stopping' WHERE id = :id AND state IN ('starting', 'running')")
-                .bind("id", id).execute()) > 0;
+        return changed(db.withHandle(h -> h.createUpdate("UPDATE servers SET state = 'stopping' WHERE id = :id AND state IN ('starting', 'running')")
+                .bind("id", id).execute()) > 0);
     }
 
     /** Records a stop; returns false if it was already stopped (the first reason recorded wins). */
     public boolean markStopped(long id, String reason, OptionalInt exitCode, Instant now) {
-        return db.withHandle(h -> h.createUpdate("UPDATE servers SET state = 'stopped', stopped_at = :now, stop_reason = :reason, "
+        return changed(db.withHandle(h -> h.createUpdate("UPDATE servers SET state = 'stopped', stopped_at = :now, stop_reason = :reason, "
                         + "exit_code = :exit WHERE id = :id AND state <> 'stopped'")
                 .bind("now", Timestamp.from(now)).bind("reason", truncate(reason, 500))
-                .bind("exit", exitCode.isPresent() ? Integer.valueOf(exitCode.getAsInt()) : null).bind("id", id).execute()) > 0;
+                .bind("exit", exitCode.isPresent() ? Integer.valueOf(exitCode.getAsInt()) : null).bind("id", id).execute()) > 0);
     }
 
     public void recordOom(long id, String task, Instant at) {
@@ -128,7 +143,7 @@ public final class ServerStore {
     }
 
     public boolean delete(long id) {
-        return db.withHandle(h -> h.createUpdate("DELETE FROM servers WHERE id = :id AND state = 'stopped'").bind("id", id).execute()) > 0;
+        return changed(db.withHandle(h -> h.createUpdate("DELETE FROM servers WHERE id = :id AND state = 'stopped'").bind("id", id).execute()) > 0);
     }
 
     private static String truncate(String s, int max) {

@@ -41,10 +41,15 @@ public final class Exchange {
         this.pathParams = pathParams;
     }
 
+    /** An exchange outside the route table (the notebook proxy), with no path parameters. */
+    public static Exchange of(Request request, Response response, Callback callback) {
+        return new Exchange(request, response, callback, Map.of());
+    }
+
     public String method() { return request.getMethod(); }
     public String path() { return Request.getPathInContext(request); }
     public Principal principal() { return principal; }
-    void principal(Principal p) { this.principal = p; }
+    public void principal(Principal p) { this.principal = p; }
     public boolean secure() { return request.isSecure(); }
     public String clientAddress() { return Request.getRemoteAddr(request); }
 
@@ -256,10 +261,10 @@ public final class Exchange {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
 
-    boolean responded() { return responded; }
+    public boolean responded() { return responded; }
     boolean deferred() { return deferred; }
     Request request() { return request; }
-    Response response() { return response; }
+    public Response response() { return response; }
     Callback callback() { return callback; }
 
 }

@@ -25,7 +25,7 @@ public final class SecurityHeaders extends Handler.Wrapper {
     }
 
     /** The headers themselves, also used by {@link HiddenErrorHandler} for answers Jetty gives outside this wrapper. */
-    static void addTo(HttpFields.Mutable h, boolean tls) {
+    public static void addTo(HttpFields.Mutable h, boolean tls) {
         h.put("Content-Security-Policy", CSP);
         h.put("X-Content-Type-Options", "nosniff");
         h.put("X-Frame-Options", "DENY");

@@ -122,6 +122,20 @@ public final class HubClient {
         }
     }
 
+    /**
+     * Opens a WebSocket to {@code path} on this hub with this client's cookies (and token, if set) and the given
+     * headers (an Origin, say); fails with the handshake's error when the hub refuses.
+     */
+    public java.net.http.WebSocket webSocket(String path, Map<String, String> headers, java.net.http.WebSocket.Listener listener)
+            throws Exception {
+        java.net.http.WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        headers.forEach(b::header);
+        if (token != null) {
+            b.header("Authorization", "token " + token);
+        }
+        return b.buildAsync(URI.create(base.replaceFirst("^http", "ws") + path), listener).get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     /** The value of a cookie this client holds, e.g. the session id. */
     public Optional<String> cookie(String name) {
         return cookies.getCookieStore().getCookies().stream().filter(c -> c.getName().equals(name))
