@@ -112,6 +112,11 @@ function startServer(form) {
     const open = document.getElementById("spawn-open");
     open.href = url;
     ready.hidden = false;
+    if (form.dataset.next) {
+      // Came here from a page of this server while it was stopped: go back to that page.
+      window.location.assign(form.dataset.next);
+      return;
+    }
     finish();
     open.focus();
   };

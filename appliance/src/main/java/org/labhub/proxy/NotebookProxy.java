@@ -127,10 +127,6 @@ public final class NotebookProxy extends Handler.Wrapper {
                 .filter(p -> hostUser.isEmpty() || p.user().equals(hostUser.get()))
                 .orElseThrow(() -> HttpError.notFound(hostUser.map(u -> "this address serves only " + u + "'s notebook servers, under /user/" + u + "/")
                         .orElse("there is nothing at " + path)));
-        if (target.rest().isEmpty() && !path.endsWith("/")) {
-            ex.redirect(path + "/" + query(request));
-            return;
-        }
 
         Principal who = hostUser.isPresent() && ex.header("Authorization").isEmpty()
                 ? origins.authenticate(ex, hostUser.get())
@@ -152,6 +148,11 @@ public final class NotebookProxy extends Handler.Wrapper {
             throw HttpError.forbidden(who.isAdmin()
                     ? "admins may open other users' servers only when proxy.admin_access is on"
                     : "this is another user's notebook server");
+        }
+
+        if (target.rest().isEmpty() && !path.endsWith("/")) {
+            ex.redirect(path + "/" + query(request));
+            return;
         }
 
         if (hostUser.isEmpty() && origins.enabled() && who.method() == Principal.Method.SESSION) {

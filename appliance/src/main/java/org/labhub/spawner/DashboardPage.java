@@ -63,10 +63,17 @@ public final class DashboardPage implements Routes.Provider {
 
     private void dashboard(Exchange ex) {
         User me = ex.principal().user().orElseThrow();
+        List<Server> mine = spawner.serversOf(me.name());
+        // Sent here by the proxy from a page of a server that is not running: open that page once it runs.
+        Optional<String> next = ex.query("next").filter(n -> isOwnServerPath(n, me.name()));
+        Optional<ServerKey> nextServer = next.map(n -> serverOfPath(n, me.name(), mine));
+        if (next.isPresent() && mine.stream().anyMatch(s -> s.key().equals(nextServer.get()) && s.state() == Server.State.RUNNING)) {
+            ex.redirect(next.get());
+            return;
+        }
         List<String> myGroups = groups.groupsOf(me.id());
         List<Environment> enabled = environments.enabled();
         List<Profile> open = profiles.availableTo(me.admin(), myGroups);
-        List<Server> mine = spawner.serversOf(me.name());
         // Display names; a server keeps showing the name it was started with if its environment was disabled since.
         Map<String, String> envNames = environments.all().stream().collect(Collectors.toMap(Environment::name, Environment::displayName));
         Map<String, String> profileNames = profiles.availableTo(true, List.of()).stream()
@@ -93,6 +100,9 @@ public final class DashboardPage implements Routes.Provider {
         model.put("defaultActive", defaultActive);
         model.put("canStart", !defaultActive || config.maxNamedServers() > 0);
         model.put("namePattern", ServerKey.NAME_PATTERN);
+        model.put("next", next.orElse(""));
+        model.put("nextServer", nextServer.map(ServerKey::server).orElse(""));
+        model.put("nextTitle", nextServer.map(DashboardPage::yours).orElse(""));
         pages.render(ex, "home", model);
     }
 
@@ -138,6 +148,19 @@ public final class DashboardPage implements Routes.Provider {
         });
     }
 
+    /** Whether {@code path} is a page of one of {@code user}'s servers (and safe to send the browser to). */
+    static boolean isOwnServerPath(String path, String user) {
+        return path.startsWith("/user/" + user + "/") && !path.contains("//") && !path.contains("\\") && path.length() < 2000;
+    }
+
+    /** The server a page of the user's is on: a named server whose name is the first segment, else the default. */
+    private static ServerKey serverOfPath(String path, String user, List<Server> mine) {
+        String rest = path.substring(("/user/" + user + "/").length());
+        String first = rest.split("[/?#]", 2)[0];
+        return mine.stream().filter(s -> !s.isDefault() && s.name().equals(first)).findFirst()
+                .map(Server::key).orElse(ServerKey.defaultOf(user));
+    }
+
     /**
      * The caller's server named by the form field {@code server} ({@code ""} for the default one). The user is always
      * the caller: no field names another user's server.
@@ -164,7 +187,9 @@ public final class DashboardPage implements Routes.Provider {
             String what = server.isEmpty() ? "Your server" : "Your server \"" + server + "\"";
             pages.flash().error(ex, what + " " + failed + ": " + e.getMessage());
         }
-        ex.redirect("/");
+        String next = ex.formValue("next");
+        User me = ex.principal().user().orElseThrow();
+        ex.redirect(isOwnServerPath(next, me.name()) ? "/?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8) : "/");
     }
 
     /**
