@@ -122,6 +122,7 @@ class LargeTransferTest {
         report("download", bytes, start);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Encoding")).as("nothing compressed the body").isEmpty();
+        assertThat(r.headers().firstValueAsLong("Content-Length")).as("the length passed on (a browser shows progress)").hasValue(GIB);
         assertThat(bytes).isEqualTo(GIB);
         assertThat(HexFormat.of().formatHex(sha.digest())).as("SHA-256 of what came through the hub").isEqualTo(expected);
     }
@@ -141,7 +142,10 @@ class LargeTransferTest {
                     .header("Content-Type", "application/json")
                     .PUT(HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofInputStream(() -> body), body.length()))
                     .build();
+            long sending = System.nanoTime();
             HttpResponse<String> r = t.http.send(req, HttpResponse.BodyHandlers.ofString());
+            System.out.printf("  chunk %d: body sent in %.1f s, answered %.1f s later%n", number, (body.endedAt - sending) / 1e9,
+                    (System.nanoTime() - body.endedAt) / 1e9);
             assertThat(r.statusCode()).as("chunk %d: %s", number, r.body()).isIn(200, 201);
             assertThat(body.remaining()).as("chunk %d sent whole", number).isZero();
         }
@@ -236,6 +240,7 @@ class LargeTransferTest {
         private byte[] buf;
         private int pos;
         private boolean suffixDone;
+        private long endedAt;
 
         RandomBase64Json(String prefix, long raw, SplittableRandom random, MessageDigest digest) {
             this.random = random;
@@ -282,6 +287,7 @@ class LargeTransferTest {
                 suffixDone = true;
                 buf = SUFFIX;
             } else {
+                endedAt = System.nanoTime();
                 return false;
             }
             pos = 0;
