@@ -32,11 +32,17 @@ public final class ForkedJvm implements AutoCloseable {
 
     /** Starts {@code java -cp <this class path> mainClass args…} with extra environment variables. */
     public static ForkedJvm start(String mainClass, Map<String, String> env, String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-cp", System.getProperty("java.class.path"),
-                mainClass));
+        return start(List.of("-Xmx256m"), mainClass, env, args);
+    }
+
+    /** Like {@link #start(String, Map, String...)} with these JVM options (a heap size, say) instead of {@code -Xmx256m}. */
+    public static ForkedJvm start(List<String> jvmOptions, String mainClass, Map<String, String> env, String... args)
+            throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:TieredStopAtLevel=1");
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command);
         pb.environment().putAll(env);
@@ -99,6 +105,11 @@ public final class ForkedJvm implements AutoCloseable {
 
     public String stderr() {
         return stderr.toString();
+    }
+
+    /** The process id, to read its memory from {@code /proc/<pid>/status}. */
+    public long pid() {
+        return process.pid();
     }
 
     public boolean isAlive() {
