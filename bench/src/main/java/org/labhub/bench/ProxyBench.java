@@ -109,6 +109,7 @@ final class ProxyBench {
             System.out.printf("proxy: hub RSS before the load %s%n", Stats.mib(Rss.current(hub.pid())));
 
             gets(sides, window, rounds);
+            hubOwn(new ProxySide("labhub", tcp, hub.url(), "token " + hub.token(USER)), window);
             System.out.printf("proxy: hub RSS after the GETs %s%n", Stats.mib(Rss.current(hub.pid())));
             kernel(sides, unix, tcp, executions);
             download(sides, hub, podman, container, downloadMib, rounds);
@@ -172,6 +173,19 @@ final class ProxyBench {
             System.out.printf(Locale.ROOT, "proxy: target labhub ≥ %.1f × direct throughput at %d client%s: %s (%.2f)%s%n", TARGET_GET,
                     clients, clients == 1 ? "" : "s", ratio >= TARGET_GET ? "met" : "MISSED", ratio, vsChp);
         }
+    }
+
+    /**
+     * For scale, not a side: the hub answering by itself, one client, no notebook behind. {@code /api/health} is
+     * Jetty plus the router; {@code /api/users/<name>} with the token adds what the proxy also does per request
+     * (the token and the account read from the catalog).
+     */
+    private static void hubOwn(ProxySide labhub, Duration window) throws Exception {
+        GetLoad.Result health = GetLoad.run(new ProxySide("health", labhub.client(), labhub.origin(), null), "/api/health", 1, window);
+        GetLoad.Result self = GetLoad.run(labhub, "/api/users/" + USER, 1, window);
+        System.out.printf(Locale.ROOT, "proxy: for scale, the hub alone, 1 client, %d s each: GET /api/health %.0f/s p50 %s p99 %s | "
+                        + "GET /api/users/%s with the token %.0f/s p50 %s p99 %s%n", window.toSeconds(), health.perSecond(),
+                Stats.ms(health.p50()), Stats.ms(health.p99()), USER, self.perSecond(), Stats.ms(self.p50()), Stats.ms(self.p99()));
     }
 
     /** The execute round trip of {@code 1} on one kernel, one WebSocket per side, in blocks that alternate between sides. */
