@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users, login or spawn; none runs all four.
+# bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users, login, spawn or proxy; none runs all five.
 # Each prints its result next to a baseline measured in the same run, and a ratio. The hub always runs as its own
 # process (the real jar), on 127.0.0.1, a port it picks itself, a fresh data root under a temp folder, and its default
 # configuration: LABHUB_* variables of this shell are not passed on (LABHUB_JAVA_OPTS is, as ./labhub run does).
 # spawn starts real notebook containers: it needs root, Podman and the image localhost/labhub/kernel-minimal:latest
-# (./labhub kernels build), and removes every container it made, also after a failure or Ctrl-C.
+# (./labhub kernels build), and removes every container it made, also after a failure or Ctrl-C. proxy needs the same,
+# and compares with configurable-http-proxy, which it installs once with npm into bench/target/chp (node >= 20 and npm;
+# without them that side is skipped): the only download of any benchmark, and not at every run.
 # The output is also kept in bench/target/last-run.txt.
 set -euo pipefail
 
@@ -13,17 +15,19 @@ cd "$ROOT"
 # BENCH_HUB_JAR runs the benchmarks against another build (an older commit's jar, with its lib/ beside it).
 HUB_JAR=${BENCH_HUB_JAR:-$ROOT/appliance/target/labhub.jar}
 BENCH_JAR=$ROOT/bench/target/labhub-bench.jar
-ALL=(startup api-users login spawn)
+ALL=(startup api-users login spawn proxy)
+CHP_VERSION=5.3.0
+CHP_DIR=$ROOT/bench/target/chp
 SPAWN_IMAGE=localhost/labhub/kernel-minimal:latest
 SETTLE_SECONDS=10
 
 usage() {
-  echo "usage: bench/run.sh [startup|api-users|login|spawn]   (no NAME: all four, about 6 minutes; spawn alone about 3)"
+  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy]   (no NAME: all five, about 9 minutes; spawn alone about 3, proxy about 3)"
 }
 
 case ${1:-} in
   '') SELECTED=("${ALL[@]}") ;;
-  startup | api-users | login | spawn) SELECTED=("$1") ;;
+  startup | api-users | login | spawn | proxy) SELECTED=("$1") ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -87,7 +91,7 @@ cleanup() {
 # Removes the containers of this run that the spawn generator left (it removes them itself unless it was killed).
 remove_containers() {
   local f ids=()
-  [[ -d $TMP/spawn-raw ]] || return 0
+  [[ -d $TMP/spawn-raw || -d $TMP/proxy ]] || return 0
   mapfile -t ids < <(podman ps -aq --filter "label=org.labhub.bench-run=$RUN_ID" 2>/dev/null)
   for f in "$TMP"/*/secrets/hub-id; do
     if [[ -f $f ]]; then
@@ -228,6 +232,39 @@ run_spawn() {
     --image "$SPAWN_IMAGE" --run-id "$RUN_ID" --runs 10 --users 10 --rounds 3
 }
 
+# proxy: configurable-http-proxy in bench/target/chp, installed from npm the first time (a later run reuses it).
+ensure_chp() {
+  if grep -qs "\"version\": \"$CHP_VERSION\"" "$CHP_DIR/node_modules/configurable-http-proxy/package.json"; then
+    return 0
+  fi
+  if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    echo "bench: node or npm is missing: proxy runs without its configurable-http-proxy side" >&2
+    return 0
+  fi
+  echo "bench: installing configurable-http-proxy@$CHP_VERSION into bench/target/chp (npm, once)" >&2
+  mkdir -p "$CHP_DIR"
+  if ! npm install --prefix "$CHP_DIR" --save-exact --no-audit --no-fund "configurable-http-proxy@$CHP_VERSION" >"$TMP/npm.log" 2>&1; then
+    echo "bench: npm install failed; proxy runs without its configurable-http-proxy side. npm said:" >&2
+    tail -n 20 "$TMP/npm.log" >&2
+  fi
+}
+
+# proxy: one hub, one user's notebook server; small GETs, kernel round trips and a 1 GiB download, each straight to
+# the notebook's Unix socket, through the hub and through configurable-http-proxy, interleaved.
+run_proxy() {
+  local missing
+  missing=$(spawn_missing)
+  if [[ -n $missing ]]; then
+    ((${#SELECTED[@]} == 1)) && { echo "bench: proxy cannot run: $missing" >&2; exit 1; }
+    echo "proxy: SKIPPED: $missing"
+    return 0
+  fi
+  ensure_chp
+  note_load proxy
+  bench_java proxy --java "$JAVA" --java-opts "${LABHUB_JAVA_OPTS:-}" --hub-jar "$HUB_JAR" --tmp "$TMP" --chp "$CHP_DIR" \
+    --seconds 3 --rounds 3 --executions 300 --download-mib 1024
+}
+
 main() {
   echo "bench: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
     "$("$JAVA" -version 2>&1 | head -n 1); hub ${BENCH_HUB_JAR:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}" \
@@ -240,6 +277,7 @@ main() {
       api-users) run_api_users ;;
       login) run_login ;;
       spawn) run_spawn ;;
+      proxy) run_proxy ;;
     esac
   done
   echo "bench: done in $((SECONDS - started)) s"

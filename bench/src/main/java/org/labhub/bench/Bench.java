@@ -4,13 +4,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Entry point of bench/run.sh's load generators: {@code startup}, {@code api-users}, {@code login} or {@code spawn}, with --key value options. */
+/** Entry point of bench/run.sh's load generators: {@code startup}, {@code api-users}, {@code login}, {@code spawn} or {@code proxy}, with --key value options. */
 public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java -jar labhub-bench.jar startup|api-users|login|spawn --key value …  (bench/run.sh passes them)");
+            System.err.println("usage: java -jar labhub-bench.jar startup|api-users|login|spawn|proxy --key value …  (bench/run.sh passes them)");
             System.exit(2);
         }
         Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
@@ -19,6 +19,7 @@ public final class Bench {
             case "api-users" -> ApiUsersBench.run(options);
             case "login" -> LoginBench.run(options);
             case "spawn" -> SpawnBench.run(options);
+            case "proxy" -> ProxyBench.run(options);
             default -> {
                 System.err.println("unknown benchmark " + args[0]);
                 System.exit(2);

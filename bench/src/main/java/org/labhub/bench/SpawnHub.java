@@ -64,6 +64,16 @@ final class SpawnHub implements AutoCloseable {
         return hubId;
     }
 
+    /** The hub's own origin, {@code http://127.0.0.1:PORT}. */
+    String url() {
+        return process.url();
+    }
+
+    /** The account's API token (scopes {@code servers} and {@code read}). */
+    String token(String user) {
+        return tokens.get(user);
+    }
+
     /** RSS of the {@code podman system service} the hub runs as its child, in KiB; -1 when there is none. */
     long podmanServiceRssKib() {
         return ProcessHandle.of(process.pid()).stream().flatMap(ProcessHandle::children)
