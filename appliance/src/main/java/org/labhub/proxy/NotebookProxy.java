@@ -315,6 +315,8 @@ public final class NotebookProxy extends Handler.Wrapper {
 
     /** The user a {@code /user/<user>/<rest>} path names, and the first segment of the rest (a named server, maybe). */
     record UserPath(String user, String rest) {
+        private static final java.util.regex.Pattern USER_NAME = java.util.regex.Pattern.compile(User.NAME_PATTERN);
+
         static Optional<UserPath> parse(String path) {
             if (!path.startsWith(PREFIX)) {
                 return Optional.empty();
@@ -322,7 +324,7 @@ public final class NotebookProxy extends Handler.Wrapper {
             String tail = path.substring(PREFIX.length());
             int slash = tail.indexOf('/');
             String user = slash < 0 ? tail : tail.substring(0, slash);
-            if (!user.matches(User.NAME_PATTERN)) {
+            if (!USER_NAME.matcher(user).matches()) {
                 return Optional.empty();
             }
             return Optional.of(new UserPath(user, slash < 0 ? "" : tail.substring(slash + 1)));

@@ -34,6 +34,7 @@ final class UserOrigins {
     static final String COOKIE = "labhub_user";
     static final String LOGIN_PATH = "/_labhub/login";
     private static final Duration TICKET_LIFE = Duration.ofSeconds(60);
+    private static final java.util.regex.Pattern USER_NAME = java.util.regex.Pattern.compile(User.NAME_PATTERN);
 
     private final Optional<String> domain;
     private final Optional<String> publicUrl;
@@ -67,7 +68,7 @@ final class UserOrigins {
             return Optional.empty();
         }
         String label = h.substring(0, h.length() - suffix.length());
-        return label.matches(User.NAME_PATTERN) ? Optional.of(label) : Optional.empty();
+        return USER_NAME.matcher(label).matches() ? Optional.of(label) : Optional.empty();
     }
 
     /** {@code scheme://alice.<domain>[:port]}, on the scheme and port the request came in on. */
