@@ -59,6 +59,57 @@ class ProxyTest {
     }
 
     @Test
+    void closesPassThroughInBothDirections() throws Exception {
+        // The browser closes: the hub answers the close (and closes the notebook's side).
+        KernelChannel k = KernelChannel.start(alice, "/user/alice/", Map.of("Origin", t.baseUrl()));
+        k.execute("x = 1", Duration.ofSeconds(60));
+        k.close();
+        assertThat(k.closed().get(10, TimeUnit.SECONDS)).startsWith("1000");
+
+        // The notebook's side goes away (its server is stopped): the browser is told instead of left hanging.
+        // (Notebook 6.4 keeps a channel open when only its kernel is shut down, so the server itself is stopped.)
+        Notebooks.start(t, alice, "alice", "closer", MINIMAL);
+        KernelChannel second = KernelChannel.start(alice, "/user/alice/closer/", Map.of("Origin", t.baseUrl()));
+        second.execute("y = 2", Duration.ofSeconds(60));
+        alice.api("DELETE", "/api/users/alice/servers/closer").expectStatus(204);
+        assertThat(second.closed().get(30, TimeUnit.SECONDS)).matches("10\\d\\d .*");
+    }
+
+    @Test
+    void aTerminalWorksThroughTheProxy() throws Exception {
+        String name = Json.MAPPER.readTree(alice.api("POST", "/user/alice/api/terminals", "{}").expectStatus(200).body())
+                .path("name").asString();
+        java.util.concurrent.BlockingQueue<String> out = new java.util.concurrent.LinkedBlockingQueue<>();
+        java.net.http.WebSocket ws = alice.webSocket("/user/alice/terminals/websocket/" + name, Map.of("Origin", t.baseUrl()),
+                new java.net.http.WebSocket.Listener() {
+                    private final StringBuilder part = new StringBuilder();
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket w, CharSequence data, boolean last) {
+                        part.append(data);
+                        if (last) {
+                            out.add(part.toString());
+                            part.setLength(0);
+                        }
+                        w.request(1);
+                        return null;
+                    }
+                });
+        ws.sendText("[\"stdin\", \"echo through-the-$((20+22))-proxy\\r\"]", true).join();
+        StringBuilder seen = new StringBuilder();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!seen.toString().contains("through-the-42-proxy") && System.nanoTime() < deadline) {
+            String m = out.poll(1, TimeUnit.SECONDS);
+            if (m != null) {
+                seen.append(m);
+            }
+        }
+        assertThat(seen.toString()).contains("through-the-42-proxy");
+        ws.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "done").join();
+        alice.api("DELETE", "/user/alice/api/terminals/" + name).expectStatus(204);
+    }
+
+    @Test
     void aWebSocketFromAnotherOriginIsRefused() {
         assertThat(handshakeStatus(() -> KernelChannel.open(alice, "/user/alice/api/kernels/x/channels",
                 Map.of("Origin", "http://evil.localhost")))).isEqualTo(403);

@@ -25,6 +25,7 @@ public final class KernelChannel implements WebSocket.Listener, AutoCloseable {
     private final String session = UUID.randomUUID().toString();
     private final CompletableFuture<String> closed = new CompletableFuture<>();
     private WebSocket socket;
+    private String kernelId = "";
 
     /** Starts a kernel on the user's server through the hub and opens its channels. */
     public static KernelChannel start(HubClient client, String baseUrl, Map<String, String> headers) throws Exception {
@@ -33,7 +34,9 @@ public final class KernelChannel implements WebSocket.Listener, AutoCloseable {
             throw new AssertionError("starting a kernel answered " + r.status() + ": " + r.body());
         }
         String id = Json.MAPPER.readTree(r.body()).path("id").asString();
-        return open(client, baseUrl + "api/kernels/" + id + "/channels", headers);
+        KernelChannel k = open(client, baseUrl + "api/kernels/" + id + "/channels", headers);
+        k.kernelId = id;
+        return k;
     }
 
     public static KernelChannel open(HubClient client, String path, Map<String, String> headers) throws Exception {
@@ -88,6 +91,11 @@ public final class KernelChannel implements WebSocket.Listener, AutoCloseable {
             }
         }
         return new Result(out.toString(), value, status, roundTrip);
+    }
+
+    /** The kernel's id, when this channel started it. */
+    public String kernelId() {
+        return kernelId;
     }
 
     /** Completes with "code reason" when the other side closes. */
