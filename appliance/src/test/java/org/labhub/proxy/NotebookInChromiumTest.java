@@ -8,9 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -240,24 +238,11 @@ class NotebookInChromiumTest {
     }
 
     private static <T> T await(String what, Duration max, Supplier<T> probe) {
-        Instant end = Instant.now().plus(max);
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (Instant.now().isAfter(end)) {
-                drainConsole();
-                throw new AssertionError("waited " + max.toSeconds() + "s for " + what + "; on " + driver.getCurrentUrl()
-                        + ":\n" + driver.findElement(By.tagName("body")).getText() + "\nconsole:\n" + String.join("\n", console));
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return Chromium.await(what, max, probe, () -> {
+            drainConsole();
+            return "on " + driver.getCurrentUrl() + ":\n" + driver.findElement(By.tagName("body")).getText()
+                    + "\nconsole:\n" + String.join("\n", console);
+        });
     }
 
     /** The browser's console so far, kept for the failure message and written next to the screenshots. */
@@ -273,20 +258,11 @@ class NotebookInChromiumTest {
      * The whole page for the hub's pages; only the window for the notebook's, which scroll inside their own element
      * anyway, and whose editors (CodeMirror) measure themselves again when a capture resizes the page, half-drawn.
      */
-    @SuppressWarnings("unchecked")
     private static void screenshot(String name) throws Exception {
         if (driver.getCurrentUrl().startsWith(t.baseUrl() + "/user/")) {
             Files.write(screenshots.resolve(name + ".png"), driver.getScreenshotAs(OutputType.BYTES));
             return;
         }
-        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
-        Map<String, Object> content = (Map<String, Object>) metrics.get("cssContentSize");
-        Map<String, Object> viewport = (Map<String, Object>) metrics.get("cssLayoutViewport");
-        double width = ((Number) viewport.get("clientWidth")).doubleValue();
-        double height = Math.max(((Number) content.get("height")).doubleValue(), ((Number) viewport.get("clientHeight")).doubleValue());
-        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of(
-                "format", "png", "captureBeyondViewport", true,
-                "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
-        Files.write(screenshots.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+        Chromium.fullPageScreenshot(driver, screenshots.resolve(name + ".png"));
     }
 }

@@ -55,14 +55,8 @@ class UserOriginsInChromiumTest {
         }
     }
 
-    private static void waitFor(String what, BooleanSupplier done) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(100);
-        }
+    private static void waitFor(String what, BooleanSupplier done) {
+        Chromium.await(what, Duration.ofSeconds(90), () -> done.getAsBoolean() ? Boolean.TRUE : null, () -> "");
     }
 
     private static Probe probe(TestHub t, ChromeDriver driver, String hub, String name) throws Exception {

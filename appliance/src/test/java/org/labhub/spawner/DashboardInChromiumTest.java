@@ -2,12 +2,10 @@ package org.labhub.spawner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -257,23 +255,8 @@ class DashboardInChromiumTest {
     }
 
     private static <T> T await(String what, Duration max, Supplier<T> probe) {
-        Instant end = Instant.now().plus(max);
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("waited " + max.toSeconds() + "s for " + what + "; on " + driver.getCurrentUrl()
-                        + ":\n" + driver.findElement(By.tagName("main")).getText());
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return Chromium.await(what, max, probe,
+                () -> "on " + driver.getCurrentUrl() + ":\n" + driver.findElement(By.tagName("main")).getText());
     }
 
     private void drainConsole() {
@@ -287,16 +270,7 @@ class DashboardInChromiumTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static void screenshot(String name) throws Exception {
-        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
-        Map<String, Object> content = (Map<String, Object>) metrics.get("cssContentSize");
-        Map<String, Object> viewport = (Map<String, Object>) metrics.get("cssLayoutViewport");
-        double width = ((Number) viewport.get("clientWidth")).doubleValue();
-        double height = Math.max(((Number) content.get("height")).doubleValue(), ((Number) viewport.get("clientHeight")).doubleValue());
-        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of(
-                "format", "png", "captureBeyondViewport", true,
-                "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
-        Files.write(screenshots.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+        Chromium.fullPageScreenshot(driver, screenshots.resolve(name + ".png"));
     }
 }

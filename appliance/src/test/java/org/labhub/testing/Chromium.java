@@ -72,6 +72,44 @@ public final class Chromium implements AutoCloseable {
         return driver;
     }
 
+    /** A screenshot of the whole page (not only the window) to {@code file}, through the DevTools protocol. */
+    @SuppressWarnings("unchecked")
+    public static void fullPageScreenshot(ChromeDriver driver, Path file) throws IOException {
+        java.util.Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", java.util.Map.of());
+        java.util.Map<String, Object> content = (java.util.Map<String, Object>) metrics.get("cssContentSize");
+        java.util.Map<String, Object> viewport = (java.util.Map<String, Object>) metrics.get("cssLayoutViewport");
+        double width = ((Number) viewport.get("clientWidth")).doubleValue();
+        double height = Math.max(((Number) content.get("height")).doubleValue(), ((Number) viewport.get("clientHeight")).doubleValue());
+        java.util.Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", java.util.Map.of(
+                "format", "png", "captureBeyondViewport", true,
+                "clip", java.util.Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+        Files.write(file, java.util.Base64.getDecoder().decode((String) shot.get("data")));
+    }
+
+    /**
+     * Polls {@code probe} until it gives a value (not null) and returns it; after {@code max}, fails with what was
+     * awaited and {@code context} (the page, the console …).
+     */
+    public static <T> T await(String what, Duration max, java.util.function.Supplier<T> probe,
+                              java.util.function.Supplier<String> context) {
+        long end = System.nanoTime() + max.toNanos();
+        while (true) {
+            T value = probe.get();
+            if (value != null) {
+                return value;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("waited " + max.toSeconds() + "s for " + what + "; " + context.get());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+        }
+    }
+
     /** Where screenshots go: {@code appliance/target/screenshots}, made if missing. */
     public static Path screenshots() throws IOException {
         Path dir = Path.of(System.getProperty("labhub.repo.root", ".."), "appliance", "target", "screenshots");

@@ -3,12 +3,9 @@ package org.labhub.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -486,23 +483,7 @@ class PagesInChromiumTest {
     }
 
     private static <T> T await(String what, Supplier<T> probe) {
-        Instant end = Instant.now().plus(WAIT);
-        while (true) {
-            T value = probe.get();
-            if (value != null) {
-                return value;
-            }
-            if (Instant.now().isAfter(end)) {
-                throw new AssertionError("waited " + WAIT.toSeconds() + "s for " + what + "; on " + driver.getCurrentUrl()
-                        + " titled \"" + driver.getTitle() + "\"");
-            }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
-        }
+        return Chromium.await(what, WAIT, probe, () -> "on " + driver.getCurrentUrl() + " titled \"" + driver.getTitle() + "\"");
     }
 
     /** Moves the browser console into {@link #console}, leaving out verbose chatter and what the test expects. */
@@ -539,17 +520,8 @@ class PagesInChromiumTest {
     }
 
     /** A full-page screenshot (not only the viewport) to {@code target/screenshots/<name>.png}. */
-    @SuppressWarnings("unchecked")
     private static void screenshot(String name) throws IOException {
-        Map<String, Object> metrics = driver.executeCdpCommand("Page.getLayoutMetrics", Map.of());
-        Map<String, Object> content = (Map<String, Object>) metrics.get("cssContentSize");
-        Map<String, Object> viewport = (Map<String, Object>) metrics.get("cssLayoutViewport");
-        double width = ((Number) viewport.get("clientWidth")).doubleValue();
-        double height = Math.max(((Number) content.get("height")).doubleValue(), ((Number) viewport.get("clientHeight")).doubleValue());
-        Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of(
-                "format", "png", "captureBeyondViewport", true,
-                "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
-        Files.write(screenshots.resolve(name + ".png"), Base64.getDecoder().decode((String) shot.get("data")));
+        Chromium.fullPageScreenshot(driver, screenshots.resolve(name + ".png"));
     }
 
 }
