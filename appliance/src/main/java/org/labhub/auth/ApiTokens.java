@@ -23,6 +23,13 @@ public final class ApiTokens {
     private final Jdbi db;
     private final Clock clock;
 
+    /** Moves on whenever a token is revoked: caches of verified tokens key on it. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
+    public long generation() {
+        return generation.get();
+    }
+
     public ApiTokens(Jdbi db, Clock clock) {
         this.db = db;
         this.clock = clock;
@@ -79,9 +86,12 @@ public final class ApiTokens {
     }
 
     public boolean revoke(long userId, long id) {
-        return db.withHandle(h -> h.createUpdate("DELETE FROM api_tokens WHERE user_id = :user AND id = :id")
+        boolean revoked = db.withHandle(h -> h.createUpdate("DELETE FROM api_tokens WHERE user_id = :user AND id = :id")
                 .bind("user", userId).bind("id", id).execute()) > 0;
+        generation.incrementAndGet();
+        return revoked;
     }
+
 
     private static TokenInfo read(ResultSet rs) throws SQLException {
         return new TokenInfo(rs.getLong("id"), rs.getLong("user_id"), rs.getString("prefix"), rs.getString("note"),

@@ -28,6 +28,46 @@ public final class Authenticator {
         this.clock = clock;
     }
 
+    /** How long a verified session or token is trusted from memory, unless a revocation comes first. */
+    private static final java.time.Duration REMEMBER = java.time.Duration.ofSeconds(2);
+    private static final int MAX_REMEMBERED = 10_000;
+
+    private record Remembered(Principal principal, long generation, java.time.Instant until) {}
+
+    private final java.util.Map<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * {@link #authenticate} without Basic, for the notebook proxy, whose every request (each of a page's dozens of
+     * files, each API poll) would otherwise read the catalog twice. A credential is remembered for two seconds at
+     * most, and forgotten at once when any session ends, any token is revoked or any account changes: the stores
+     * move a generation counter on each of those, and a remembered answer from an older generation is not used.
+     */
+    public Principal authenticateRemembered(Exchange ex) {
+        Optional<String> header = ex.header("Authorization");
+        String credential = header.map(h -> "h:" + h.trim())
+                .or(() -> ex.cookie(Cookies.name(Cookies.SESSION, ex.secure())).map(c -> "c:" + c))
+                .orElse(null);
+        if (credential == null) {
+            return Principal.ANONYMOUS;
+        }
+        String key = Secrets.sha256(credential);
+        long generation = sessions.generation() + tokens.generation() + users.generation();
+        java.time.Instant now = clock.instant();
+        Remembered r = remembered.get(key);
+        if (r != null && r.generation == generation && now.isBefore(r.until)
+                && r.principal.user().map(u -> u.canLogIn(now)).orElse(false)) {
+            return r.principal;
+        }
+        Principal p = authenticate(ex, false);
+        if (!p.isAnonymous()) {
+            if (remembered.size() >= MAX_REMEMBERED) {
+                remembered.clear();
+            }
+            remembered.put(key, new Remembered(p, generation, now.plus(REMEMBER)));
+        }
+        return p;
+    }
+
     public Principal authenticate(Exchange ex, boolean basicAllowed) {
         Optional<String> header = ex.header("Authorization");
         if (header.isPresent()) {

@@ -27,6 +27,13 @@ public final class Sessions {
         this.maxAge = maxAge;
     }
 
+    /** Moves on whenever a session ends (logout, expiry, a user's sessions ended): caches of sessions key on it. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
+    public long generation() {
+        return generation.get();
+    }
+
     public record Session(String idHash, long userId, String csrfToken, Instant lastSeen, Instant expiresAt) {}
 
     /** A new session: the cookie value is returned once and never stored. */
@@ -68,6 +75,7 @@ public final class Sessions {
         Session s = found.get();
         if (!now.isBefore(s.expiresAt()) || !now.isBefore(s.lastSeen().plus(idleTimeout))) {
             db.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE id_hash = :id").bind("id", hash).execute());
+            generation.incrementAndGet();
             return Optional.empty();
         }
         if (now.isAfter(s.lastSeen().plus(TOUCH_INTERVAL))) {
@@ -80,16 +88,21 @@ public final class Sessions {
     public void end(String cookieValue) {
         db.useHandle(h -> h.createUpdate("DELETE FROM sessions WHERE id_hash = :id")
                 .bind("id", Secrets.sha256(cookieValue)).execute());
+        generation.incrementAndGet();
     }
 
     /** Ends every session of a user (password changed, account disabled or deleted). */
     public int endAll(long userId) {
-        return db.withHandle(h -> h.createUpdate("DELETE FROM sessions WHERE user_id = :user").bind("user", userId).execute());
+        int ended = db.withHandle(h -> h.createUpdate("DELETE FROM sessions WHERE user_id = :user").bind("user", userId).execute());
+        generation.incrementAndGet();
+        return ended;
     }
 
     public int purgeExpired() {
         Instant now = clock.instant();
-        return db.withHandle(h -> h.createUpdate("DELETE FROM sessions WHERE expires_at <= :now OR last_seen <= :idle")
+        int purged = db.withHandle(h -> h.createUpdate("DELETE FROM sessions WHERE expires_at <= :now OR last_seen <= :idle")
                 .bind("now", Timestamp.from(now)).bind("idle", Timestamp.from(now.minus(idleTimeout))).execute());
+        generation.incrementAndGet();
+        return purged;
     }
 }

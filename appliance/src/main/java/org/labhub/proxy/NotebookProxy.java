@@ -130,7 +130,7 @@ public final class NotebookProxy extends Handler.Wrapper {
 
         Principal who = hostUser.isPresent() && ex.header("Authorization").isEmpty()
                 ? origins.authenticate(ex, hostUser.get())
-                : authenticator.authenticate(ex, false);
+                : authenticator.authenticateRemembered(ex);
         ex.principal(who);
         if (who.isAnonymous()) {
             if (hostUser.isPresent() && isNavigation(request)) {

@@ -15,6 +15,13 @@ public final class UserStore {
 
     private final Jdbi db;
 
+    /** Moves on whenever an account's password, role or state changes or it is deleted: credential caches key on it. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
+    public long generation() {
+        return generation.get();
+    }
+
     public UserStore(Jdbi db) {
         this.db = db;
     }
@@ -72,11 +79,14 @@ public final class UserStore {
     }
 
     public boolean delete(long id) {
-        return db.withHandle(h -> h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute()) > 0;
+        boolean deleted = db.withHandle(h -> h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute()) > 0;
+        generation.incrementAndGet();
+        return deleted;
     }
 
     private void update(String sql, long id, Object value) {
         db.useHandle(h -> h.createUpdate(sql).bind("id", id).bind("v", value).execute());
+        generation.incrementAndGet();
     }
 
     static User read(ResultSet rs) throws SQLException {

@@ -81,6 +81,26 @@ class ProxyAccessTest {
     }
 
     @Test
+    void aRevokedTokenOrAnEndedSessionStopsWorkingAtTheVeryNextRequest() throws Exception {
+        HubClient.Res created = alice.api("POST", "/api/users/alice/tokens", "{\"note\":\"revoke me\",\"scopes\":[\"servers\"]}")
+                .expectStatus(201);
+        HubClient script = new HubClient(t.baseUrl()).withToken(created.json("token"));
+        assertThat(get(script, LISTING, Map.of()).status()).isEqualTo(200);
+        alice.api("DELETE", "/api/users/alice/tokens/" + created.json("id")).expectStatus(204);
+        assertThat(get(script, LISTING, Map.of()).status()).isEqualTo(401);
+
+        HubClient browser = t.client();
+        browser.login("alice", "alice-password-1").expectStatus(303);
+        assertThat(get(browser, LISTING, Map.of()).status()).isEqualTo(200);
+        HubClient replay = t.client();
+        replay.setCookie("labhub_session", browser.cookie("labhub_session").orElseThrow());
+        assertThat(get(replay, LISTING, Map.of()).status()).isEqualTo(200);
+        browser.form("/logout", Map.of()).expectStatus(303);
+        // The same cookie, replayed right after the logout, is refused at once (not after the two seconds remembered).
+        assertThat(get(replay, LISTING, Map.of()).status()).isEqualTo(401);
+    }
+
+    @Test
     void pathTricksNeverTakeBobToAlicesServer() {
         Map<String, Integer> tricks = Map.of(
                 "/user/alice", 403,
