@@ -12,13 +12,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import org.labhub.proxy.ProxyMetrics;
 import org.labhub.web.Router;
 
 /** Prometheus metrics of the hub: requests by route and status, latency, accounts, servers, JVM memory. */
-public final class HubMetrics implements Router.RequestObserver {
+public final class HubMetrics implements Router.RequestObserver, ProxyMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
     private final Counter requests;
     private final Histogram latency;
+    private final Counter proxied;
 
     /** @param serversByState notebook servers in the catalog by state (starting, running, stopping, stopped) */
     public HubMetrics(IntSupplier userCount, Supplier<Map<String, Integer>> serversByState) {
@@ -26,6 +28,9 @@ public final class HubMetrics implements Router.RequestObserver {
                 .labelNames("method", "route", "status").register(registry);
         latency = Histogram.builder().name("labhub_http_request_duration_seconds").help("Time to answer a request")
                 .labelNames("route").register(registry);
+        proxied = Counter.builder().name("labhub_proxy_requests_total")
+                .help("Requests to /user/<name>/ by kind (http, websocket) and outcome (forwarded, refused, not_running, upstream_failed)")
+                .labelNames("kind", "outcome").register(registry);
         GaugeWithCallback.builder().name("labhub_users").help("Accounts in the catalog")
                 .callback(cb -> cb.call(userCount.getAsInt())).register(registry);
         GaugeWithCallback.builder().name("labhub_servers").help("Notebook servers by state").labelNames("state")
@@ -40,6 +45,17 @@ public final class HubMetrics implements Router.RequestObserver {
     public void observe(String method, String route, int status, long nanos) {
         requests.labelValues(method, route, Integer.toString(status)).inc();
         latency.labelValues(route).observe(nanos / 1e9);
+    }
+
+    @Override
+    public void proxied(String kind, String outcome) {
+        proxied.labelValues(kind, outcome).inc();
+    }
+
+    @Override
+    public void watchOpenWebSockets(IntSupplier open) {
+        GaugeWithCallback.builder().name("labhub_proxy_websockets_open").help("WebSockets open through the proxy (kernels, terminals)")
+                .callback(cb -> cb.call(open.getAsInt())).register(registry);
     }
 
     public String scrape() {

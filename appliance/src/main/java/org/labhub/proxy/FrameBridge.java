@@ -20,9 +20,13 @@ final class FrameBridge {
     private final Half notebook = new Half("notebook");
     private final AtomicInteger open = new AtomicInteger();
     private final Runnable activity;
+    private final AtomicInteger bridgesOpen;
+    private final java.util.concurrent.atomic.AtomicBoolean counted = new java.util.concurrent.atomic.AtomicBoolean();
 
-    FrameBridge(Runnable activity) {
+    /** @param bridgesOpen counts bridges whose both sides are open, for the metrics */
+    FrameBridge(Runnable activity, AtomicInteger bridgesOpen) {
         this.activity = activity;
+        this.bridgesOpen = bridgesOpen;
         browser.peer = notebook;
         notebook.peer = browser;
     }
@@ -45,6 +49,8 @@ final class FrameBridge {
 
     private void opened() {
         if (open.incrementAndGet() == 2) {
+            counted.set(true);
+            bridgesOpen.incrementAndGet();
             browser.session.demand();
             notebook.session.demand();
         }
@@ -104,6 +110,9 @@ final class FrameBridge {
         @Override
         public void onClosed(CloseStatus status, Callback callback) {
             closed = true;
+            if (counted.compareAndSet(true, false)) {
+                bridgesOpen.decrementAndGet();
+            }
             closePeerOf(status.getCode(), status.getReason());
             callback.succeeded();
         }

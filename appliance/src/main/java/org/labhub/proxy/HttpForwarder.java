@@ -25,7 +25,10 @@ final class HttpForwarder extends ProxyHandler {
     /** A notebook that sends nothing for this long on one request (no byte of a download) is given up on. */
     private static final long UPSTREAM_IDLE_MS = TimeUnit.MINUTES.toMillis(5);
 
-    HttpForwarder() {
+    private final ProxyMetrics metrics;
+
+    HttpForwarder(ProxyMetrics metrics) {
+        this.metrics = metrics;
         setProxyToServerHost("localhost");
         setViaHost("labhub");
     }
@@ -93,6 +96,7 @@ final class HttpForwarder extends ProxyHandler {
                                                   org.eclipse.jetty.client.Response upstreamResponse, Response response,
                                                   Callback callback, Throwable failure) {
         Upstream u = upstream(request);
+        metrics.proxied("http", "upstream_failed");
         if (response.isCommitted()) {
             // Half-way through a body: all that can be done is to cut the connection, so the client sees a broken transfer.
             log.atDebug().addKeyValue("server", u.key()).log("upstream failed mid-response: {}", failure.toString());

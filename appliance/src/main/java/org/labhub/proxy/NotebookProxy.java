@@ -58,13 +58,15 @@ public final class NotebookProxy extends Handler.Wrapper {
     private final boolean adminAccess;
     private final Optional<String> publicOrigin;
     private final boolean tls;
-    private final HttpForwarder http = new HttpForwarder();
+    private final HttpForwarder http;
     private final WebSocketForwarder websockets;
+    private final ProxyMetrics metrics;
     /** Admin visits already audited: one entry per admin and server start, not one per request. */
     private final Map<String, Boolean> auditedVisits = new ConcurrentHashMap<>();
 
     public NotebookProxy(Handler hub, Authenticator authenticator, ServerStore servers, Spawner spawner, Sessions sessions,
-                         UserStore users, Router.ErrorRenderer pages, AuditLog audit, byte[] hubKey, LabhubConfig config, Clock clock) {
+                         UserStore users, Router.ErrorRenderer pages, AuditLog audit, byte[] hubKey, LabhubConfig config, Clock clock,
+                         ProxyMetrics metrics) {
         super(hub);
         this.authenticator = authenticator;
         this.directory = new ServerDirectory(servers, clock);
@@ -75,7 +77,9 @@ public final class NotebookProxy extends Handler.Wrapper {
         this.publicOrigin = config.http().publicUrl().map(u -> u.toLowerCase(Locale.ROOT));
         this.tls = config.tls().enabled();
         this.origins = new UserOrigins(config.proxy().userDomain(), config.http().publicUrl(), hubKey, sessions, users, clock);
-        this.websockets = new WebSocketForwarder(config.proxy().websocketIdleTimeout(), config.proxy().maxFrameBytes());
+        this.metrics = metrics;
+        this.http = new HttpForwarder(metrics);
+        this.websockets = new WebSocketForwarder(config.proxy().websocketIdleTimeout(), config.proxy().maxFrameBytes(), metrics);
         addBean(http);
         addBean(websockets);
     }
@@ -187,6 +191,7 @@ public final class NotebookProxy extends Handler.Wrapper {
 
         Upstream upstream = new Upstream(key, spawner.containers().socket(key), spawner.tokenOf(server.get()), upstreamPath(request));
         spawner.recordActivity(key);
+        metrics.proxied(upgrade ? "websocket" : "http", "forwarded");
         if (upgrade) {
             websockets.forward(request, response, callback, upstream, () -> spawner.recordActivity(key));
             return;
@@ -223,6 +228,7 @@ public final class NotebookProxy extends Handler.Wrapper {
     }
 
     private void notRunning(Exchange ex, Request request, ServerKey key, String state, boolean onUserHost) {
+        metrics.proxied(websockets.isUpgrade(request) ? "websocket" : "http", "not_running");
         if (isNavigation(request) && ex.principal().isAmbient()) {
             // A browser goes to the dashboard, which offers to start the server and then comes back here.
             String hub = onUserHost ? origins.hubOrigin(ex) : "";
@@ -299,6 +305,7 @@ public final class NotebookProxy extends Handler.Wrapper {
         if (ex.responded()) {
             return;
         }
+        metrics.proxied(websockets.isUpgrade(request) ? "websocket" : "http", e.status() >= 500 ? "failed" : "refused");
         SecurityHeaders.addTo(ex.response().getHeaders(), tls);
         if (isNavigation(request) && ex.principal().isAmbient()) {
             pages.render(ex, e);

@@ -47,8 +47,12 @@ final class WebSocketForwarder extends ContainerLifeCycle {
     private final Configuration.ConfigurationCustomizer limits = new Configuration.ConfigurationCustomizer();
     private final WebSocketCoreClient client;
     private WebSocketComponents serverComponents;
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final ProxyMetrics metrics;
 
-    WebSocketForwarder(Duration idleTimeout, int maxFrameBytes) {
+    WebSocketForwarder(Duration idleTimeout, int maxFrameBytes, ProxyMetrics metrics) {
+        this.metrics = metrics;
+        metrics.watchOpenWebSockets(open::get);
         limits.setIdleTimeout(idleTimeout);
         limits.setMaxFrameSize(maxFrameBytes);
         // A frame bigger than the limit is passed on in pieces rather than refused: outputs of many MB are normal.
@@ -75,7 +79,7 @@ final class WebSocketForwarder extends ContainerLifeCycle {
 
     /** Upgrades the browser's request and joins it to a new connection to the notebook; answers the request either way. */
     void forward(Request request, Response response, Callback callback, Upstream upstream, Runnable activity) {
-        FrameBridge bridge = new FrameBridge(activity);
+        FrameBridge bridge = new FrameBridge(activity, open);
         WebSocketNegotiator negotiator = new WebSocketNegotiator.AbstractNegotiator(limits) {
             @Override
             public FrameHandler negotiate(ServerUpgradeRequest up, ServerUpgradeResponse answer, Callback cb) {
@@ -83,11 +87,13 @@ final class WebSocketForwarder extends ContainerLifeCycle {
                 try {
                     notebook = connect(upstream, up.getSubProtocols(), request, bridge.notebookSide());
                 } catch (UpgradeException e) {
+                    metrics.proxied("websocket", "upstream_failed");
                     int status = e.getResponseStatusCode() > 0 ? e.getResponseStatusCode() : 502;
                     ProxyErrors.write(request, answer, cb, status, "upgrade_refused",
                             "the notebook server refused the WebSocket (" + status + ")");
                     return null;
                 } catch (Exception e) {
+                    metrics.proxied("websocket", "upstream_failed");
                     log.atInfo().addKeyValue("server", upstream.key()).log("WebSocket to the notebook failed: {}", e.toString());
                     ProxyErrors.write(request, answer, cb, 502, "server_unreachable",
                             upstream.key().describe() + " is not answering its WebSocket; reload in a moment.");

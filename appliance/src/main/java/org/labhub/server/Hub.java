@@ -224,7 +224,7 @@ public final class Hub implements AutoCloseable {
         Router router = new Router(routes.list(), authenticator, new CsrfGuard(config.http().publicUrl()), errorPages, metrics);
         // In front of the hub's own routes: /user/<name>/… (and user hosts) go to the users' notebook servers.
         Function<Handler, Handler> notebookProxy = hubHandler -> new NotebookProxy(hubHandler, authenticator, serverStore, spawner,
-                sessions, users, errorPages, audit, secret, config, clock);
+                sessions, users, errorPages, audit, secret, config, clock, metrics);
 
         Optional<String> firstAdmin = firstAdmin(accounts, users, paths, config.auth().adminUser());
 

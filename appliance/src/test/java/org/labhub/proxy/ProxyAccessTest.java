@@ -101,6 +101,26 @@ class ProxyAccessTest {
     }
 
     @Test
+    void metricsCountWhatTheProxyDidAndTheWebSocketsOpen() throws Exception {
+        get(alice, LISTING, Map.of()).expectStatus(200);
+        get(bob, LISTING, Map.of()).expectStatus(403);
+        try (KernelChannel k = KernelChannel.open(alice, "/user/alice/api/kernels/" + kernel + "/channels", Map.of("Origin", t.baseUrl()))) {
+            k.execute("1", Duration.ofSeconds(60));
+            String metrics = admin.get("/metrics").expectStatus(200).body();
+            assertThat(counter(metrics, "labhub_proxy_requests_total{kind=\"http\",outcome=\"forwarded\"}")).isGreaterThanOrEqualTo(1);
+            assertThat(counter(metrics, "labhub_proxy_requests_total{kind=\"http\",outcome=\"refused\"}")).isGreaterThanOrEqualTo(1);
+            assertThat(counter(metrics, "labhub_proxy_requests_total{kind=\"websocket\",outcome=\"forwarded\"}")).isGreaterThanOrEqualTo(1);
+            assertThat(counter(metrics, "labhub_proxy_websockets_open")).isGreaterThanOrEqualTo(1);
+        }
+    }
+
+    private static double counter(String metrics, String series) {
+        return metrics.lines().filter(l -> l.startsWith(series + " ")).findFirst()
+                .map(l -> Double.parseDouble(l.substring(series.length() + 1).trim()))
+                .orElseThrow(() -> new AssertionError(series + " not in /metrics:\n" + metrics));
+    }
+
+    @Test
     void pathTricksNeverTakeBobToAlicesServer() {
         Map<String, Integer> tricks = Map.of(
                 "/user/alice", 403,
