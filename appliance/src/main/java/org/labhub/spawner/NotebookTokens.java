@@ -1,10 +1,6 @@
 package org.labhub.spawner;
 
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.util.Base64;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
+import org.labhub.auth.Secrets;
 
 /**
  * The token each notebook start gets, derived from the hub's secret key and a random per-start nonce. The catalog
@@ -19,13 +15,6 @@ public final class NotebookTokens {
     }
 
     public String tokenFor(long serverId, String nonce) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] sig = mac.doFinal(("notebook-token\n" + serverId + "\n" + nonce).getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(sig);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is part of every Java runtime", e);
-        }
+        return Secrets.hmac(key, "notebook-token\n" + serverId + "\n" + nonce);
     }
 }
