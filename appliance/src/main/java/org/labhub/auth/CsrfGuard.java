@@ -31,11 +31,8 @@ public final class CsrfGuard {
         if (type.startsWith("text/plain")) {
             throw refused("text/plain bodies are not accepted on state-changing requests");
         }
-        String origin = ex.header("Origin").filter(o -> !o.equals("null"))
-                .or(() -> ex.header("Referer").map(CsrfGuard::originOf))
-                .orElseThrow(() -> refused("the request carries neither Origin nor Referer"));
-        String expected = publicOrigin.orElse(ex.ownOrigin().toLowerCase(Locale.ROOT));
-        if (!origin.toLowerCase(Locale.ROOT).equals(expected)) {
+        String origin = claimedOrigin(ex).orElseThrow(() -> refused("the request carries neither Origin nor Referer"));
+        if (!origin.toLowerCase(Locale.ROOT).equals(expectedOrigin(ex))) {
             throw refused("the request came from another site (" + origin + ")");
         }
         Optional<String> want = p.csrfToken().or(() -> ex.cookie(Cookies.name(Cookies.ANONYMOUS_CSRF, ex.secure())));
@@ -43,6 +40,16 @@ public final class CsrfGuard {
         if (want.isEmpty() || got.isEmpty() || !Secrets.constantTimeEquals(want.get(), got.get())) {
             throw refused("the form has expired or did not come from this hub; reload the page and try again");
         }
+    }
+
+    /** The hub's own origin as browsers see it: {@code http.public_url} when set, else the origin the request was sent to. */
+    public String expectedOrigin(Exchange ex) {
+        return publicOrigin.orElse(ex.ownOrigin().toLowerCase(Locale.ROOT));
+    }
+
+    /** Where a browser says a request comes from: its Origin header, else its Referer's origin. */
+    public static Optional<String> claimedOrigin(Exchange ex) {
+        return ex.header("Origin").filter(o -> !o.equals("null")).or(() -> ex.header("Referer").map(CsrfGuard::originOf));
     }
 
     private static HttpError refused(String why) {

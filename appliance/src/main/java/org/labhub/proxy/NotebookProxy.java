@@ -18,6 +18,7 @@ import org.eclipse.jetty.util.URIUtil;
 import org.labhub.audit.AuditLog;
 import org.labhub.auth.Authenticator;
 import org.labhub.auth.Cookies;
+import org.labhub.auth.CsrfGuard;
 import org.labhub.auth.Principal;
 import org.labhub.auth.Scope;
 import org.labhub.auth.Sessions;
@@ -30,7 +31,7 @@ import org.labhub.users.User;
 import org.labhub.users.UserStore;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
-import org.labhub.web.Router;
+import org.labhub.web.ErrorResponses;
 import org.labhub.web.SecurityHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,10 +54,10 @@ public final class NotebookProxy extends Handler.Wrapper {
     private final ServerDirectory directory;
     private final Spawner spawner;
     private final UserOrigins origins;
-    private final Router.ErrorRenderer pages;
+    private final ErrorResponses errors;
     private final AuditLog audit;
     private final boolean adminAccess;
-    private final Optional<String> publicOrigin;
+    private final CsrfGuard csrf;
     private final boolean tls;
     private final HttpForwarder http;
     private final WebSocketForwarder websockets;
@@ -64,17 +65,17 @@ public final class NotebookProxy extends Handler.Wrapper {
     /** Admin visits already audited: one entry per admin and server start, not one per request. */
     private final Map<String, Boolean> auditedVisits = new ConcurrentHashMap<>();
 
-    public NotebookProxy(Handler hub, Authenticator authenticator, ServerStore servers, Spawner spawner, Sessions sessions,
-                         UserStore users, Router.ErrorRenderer pages, AuditLog audit, byte[] hubKey, LabhubConfig config, Clock clock,
+    public NotebookProxy(Handler hub, Authenticator authenticator, CsrfGuard csrf, ServerStore servers, Spawner spawner, Sessions sessions,
+                         UserStore users, ErrorResponses errors, AuditLog audit, byte[] hubKey, LabhubConfig config, Clock clock,
                          ProxyMetrics metrics) {
         super(hub);
         this.authenticator = authenticator;
         this.directory = new ServerDirectory(servers, clock);
         this.spawner = spawner;
-        this.pages = pages;
+        this.errors = errors;
         this.audit = audit;
         this.adminAccess = config.proxy().adminAccess();
-        this.publicOrigin = config.http().publicUrl().map(u -> u.toLowerCase(Locale.ROOT));
+        this.csrf = csrf;
         this.tls = config.tls().enabled();
         this.origins = new UserOrigins(config.proxy().userDomain(), config.http().publicUrl(), hubKey, sessions, users, clock);
         this.metrics = metrics;
@@ -139,7 +140,7 @@ public final class NotebookProxy extends Handler.Wrapper {
         if (who.isAnonymous()) {
             if (hostUser.isPresent() && isNavigation(request)) {
                 // The hub's host logs the visitor in (if need be) and hands them back here.
-                found(ex, origins.hubOrigin(ex) + ex.pathAndQuery());
+                ex.redirect(origins.hubOrigin(ex) + ex.pathAndQuery());
                 return;
             }
             throw HttpError.unauthorized("log in to the hub first, or send a token with the servers scope");
@@ -165,7 +166,7 @@ public final class NotebookProxy extends Handler.Wrapper {
                 throw HttpError.forbidden("notebooks are served at " + origins.originOf(ex, target.user()) + "; send this request there");
             }
             String cookie = ex.cookie(Cookies.name(Cookies.SESSION, ex.secure())).orElseThrow();
-            found(ex, origins.handOver(ex, cookie, target.user(), ex.pathAndQuery()));
+            ex.redirect(origins.handOver(ex, cookie, target.user(), ex.pathAndQuery()));
             return;
         }
 
@@ -213,11 +214,9 @@ public final class NotebookProxy extends Handler.Wrapper {
         if (!upgrade && SAFE_METHODS.contains(request.getMethod())) {
             return;
         }
-        String expected = onUserHost ? ex.ownOrigin().toLowerCase(Locale.ROOT) : publicOrigin.orElse(ex.ownOrigin().toLowerCase(Locale.ROOT));
-        Optional<String> origin = ex.header("Origin").filter(o -> !o.equals("null"));
-        if (origin.isEmpty() && !upgrade) {
-            origin = ex.header("Referer").map(NotebookProxy::originOf);
-        }
+        String expected = onUserHost ? ex.ownOrigin().toLowerCase(Locale.ROOT) : csrf.expectedOrigin(ex);
+        // A WebSocket upgrade must say its Origin (browsers always do); a Referer alone is not enough there.
+        Optional<String> origin = upgrade ? ex.header("Origin").filter(o -> !o.equals("null")) : CsrfGuard.claimedOrigin(ex);
         if (origin.isEmpty()) {
             throw new HttpError(403, "cross_origin", "refused: a browser request that changes something must say where it comes from (Origin)");
         }
@@ -232,7 +231,7 @@ public final class NotebookProxy extends Handler.Wrapper {
         if (isNavigation(request) && ex.principal().isAmbient()) {
             // A browser goes to the dashboard, which offers to start the server and then comes back here.
             String hub = onUserHost ? origins.hubOrigin(ex) : "";
-            found(ex, hub + "/?next=" + URLEncoder.encode(ex.pathAndQuery(), StandardCharsets.UTF_8));
+            ex.redirect(hub + "/?next=" + URLEncoder.encode(ex.pathAndQuery(), StandardCharsets.UTF_8));
             return;
         }
         if (state.equals("starting")) {
@@ -285,22 +284,6 @@ public final class NotebookProxy extends Handler.Wrapper {
         return accept != null && accept.contains("text/html");
     }
 
-    private static String originOf(String referer) {
-        try {
-            java.net.URI u = java.net.URI.create(referer);
-            if (u.getScheme() == null || u.getHost() == null) {
-                return "invalid";
-            }
-            return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort());
-        } catch (IllegalArgumentException e) {
-            return "invalid";
-        }
-    }
-
-    private static void found(Exchange ex, String location) {
-        ex.redirect(location);
-    }
-
     private void answer(Exchange ex, Request request, HttpError e) {
         if (ex.responded()) {
             return;
@@ -308,16 +291,10 @@ public final class NotebookProxy extends Handler.Wrapper {
         metrics.proxied(websockets.isUpgrade(request) ? "websocket" : "http", e.status() >= 500 ? "failed" : "refused");
         SecurityHeaders.addTo(ex.response().getHeaders(), tls);
         if (isNavigation(request) && ex.principal().isAmbient()) {
-            pages.render(ex, e);
-            return;
+            errors.render(ex, e);
+        } else {
+            errors.json(ex, e);
         }
-        if (e.status() == 401) {
-            ex.setHeader("WWW-Authenticate", "Bearer realm=\"labhub\"");
-        }
-        if (e.retryAfterSeconds() > 0) {
-            ex.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-        }
-        ex.json(e.status(), Map.of("error", e.code(), "message", e.getMessage()));
     }
 
     /** The user a {@code /user/<user>/<rest>} path names, and the first segment of the rest (a named server, maybe). */

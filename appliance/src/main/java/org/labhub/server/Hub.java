@@ -221,9 +221,10 @@ public final class Hub implements AutoCloseable {
 
         Authenticator authenticator = new Authenticator(sessions, tokens, users, passwords, clock);
         ErrorResponses errorPages = new ErrorResponses(pages);
-        Router router = new Router(routes.list(), authenticator, new CsrfGuard(config.http().publicUrl()), errorPages, metrics);
+        CsrfGuard csrf = new CsrfGuard(config.http().publicUrl());
+        Router router = new Router(routes.list(), authenticator, csrf, errorPages, metrics);
         // In front of the hub's own routes: /user/<name>/… (and user hosts) go to the users' notebook servers.
-        Function<Handler, Handler> notebookProxy = hubHandler -> new NotebookProxy(hubHandler, authenticator, serverStore, spawner,
+        Function<Handler, Handler> notebookProxy = hubHandler -> new NotebookProxy(hubHandler, authenticator, csrf, serverStore, spawner,
                 sessions, users, errorPages, audit, secret, config, clock, metrics);
 
         Optional<String> firstAdmin = firstAdmin(accounts, users, paths, config.auth().adminUser());

@@ -15,23 +15,31 @@ public final class ErrorResponses implements Router.ErrorRenderer {
 
     @Override
     public void render(Exchange ex, HttpError e) {
+        if (Router.isApiPath(ex.path()) || ex.principal().method() == org.labhub.auth.Principal.Method.TOKEN) {
+            json(ex, e);
+            return;
+        }
         if (e.retryAfterSeconds() > 0) {
             ex.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
-        }
-        if (Router.isApiPath(ex.path()) || ex.principal().method() == org.labhub.auth.Principal.Method.TOKEN) {
-            if (e.status() == 401) {
-                ex.setHeader("WWW-Authenticate", "Bearer realm=\"labhub\"");
-            }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("error", e.code());
-            body.put("message", e.getMessage());
-            ex.json(e.status(), body);
-            return;
         }
         if (e.status() == 401 && ex.method().equals("GET")) {
             ex.redirect("/login?next=" + URLEncoder.encode(ex.pathAndQuery(), StandardCharsets.UTF_8));
             return;
         }
         pages.render(ex, e.status(), "error", Map.of("status", e.status(), "message", e.getMessage()));
+    }
+
+    /** The error as the API gives it: {@code {"error", "message"}}, with Retry-After and WWW-Authenticate as they apply. */
+    public void json(Exchange ex, HttpError e) {
+        if (e.retryAfterSeconds() > 0) {
+            ex.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        if (e.status() == 401) {
+            ex.setHeader("WWW-Authenticate", "Bearer realm=\"labhub\"");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.code());
+        body.put("message", e.getMessage());
+        ex.json(e.status(), body);
     }
 }
