@@ -150,7 +150,7 @@ public final class DashboardPage implements Routes.Provider {
 
     /** Whether {@code path} is a page of one of {@code user}'s servers (and safe to send the browser to). */
     static boolean isOwnServerPath(String path, String user) {
-        return path.startsWith("/user/" + user + "/") && !path.contains("//") && !path.contains("\\") && path.length() < 2000;
+        return path.startsWith("/user/" + user + "/") && org.labhub.auth.SafeRedirect.target(path).equals(path);
     }
 
     /** The server a page of the user's is on: a named server whose name is the first segment, else the default. */
