@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +28,6 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 
 /**
@@ -260,14 +258,7 @@ class DashboardInChromiumTest {
     }
 
     private void drainConsole() {
-        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-            String m = e.getMessage();
-            boolean csp = m.contains("Content Security Policy") || m.contains("Content-Security-Policy");
-            if (!csp && (e.getLevel().intValue() < Level.WARNING.intValue() || expectedConsole.stream().anyMatch(m::contains))) {
-                continue;
-            }
-            console.add(driver.getCurrentUrl() + ": " + e.getLevel() + " " + m);
-        }
+        Chromium.consoleProblems(driver, expectedConsole).forEach(m -> console.add(driver.getCurrentUrl() + ": " + m));
     }
 
     private static void screenshot(String name) throws Exception {

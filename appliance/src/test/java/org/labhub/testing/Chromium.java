@@ -110,6 +110,22 @@ public final class Chromium implements AutoCloseable {
         }
     }
 
+    /**
+     * The browser console's warnings and errors since the last call, as "LEVEL message", leaving out those containing
+     * one of {@code expected}; a Content-Security-Policy report is never left out.
+     */
+    public static List<String> consoleProblems(ChromeDriver driver, List<String> expected) {
+        List<String> found = new java.util.ArrayList<>();
+        for (org.openqa.selenium.logging.LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
+            String m = e.getMessage();
+            boolean csp = m.contains("Content Security Policy") || m.contains("Content-Security-Policy");
+            if (csp || (e.getLevel().intValue() >= Level.WARNING.intValue() && expected.stream().noneMatch(m::contains))) {
+                found.add(e.getLevel() + " " + m);
+            }
+        }
+        return found;
+    }
+
     /** Where screenshots go: {@code appliance/target/screenshots}, made if missing. */
     public static Path screenshots() throws IOException {
         Path dir = Path.of(System.getProperty("labhub.repo.root", ".."), "appliance", "target", "screenshots");

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,8 +23,6 @@ import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
-import org.openqa.selenium.logging.LogEntry;
-import org.openqa.selenium.logging.LogType;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -488,17 +485,7 @@ class PagesInChromiumTest {
 
     /** Moves the browser console into {@link #console}, leaving out verbose chatter and what the test expects. */
     private void drainConsole(String page) {
-        for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
-            String m = e.getMessage();
-            boolean csp = m.contains("Content Security Policy") || m.contains("Content-Security-Policy");
-            if (!csp && e.getLevel().intValue() < Level.WARNING.intValue()) {
-                continue;
-            }
-            if (!csp && expectedConsole.stream().anyMatch(m::contains)) {
-                continue;
-            }
-            console.add(page + ": " + e.getLevel() + " " + m);
-        }
+        Chromium.consoleProblems(driver, expectedConsole).forEach(m -> console.add(page + ": " + m));
     }
 
     private static void setViewport(int width, int height) {
