@@ -8,6 +8,7 @@ import java.util.Optional;
 import org.labhub.users.UserStore;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
+import org.labhub.web.Route;
 
 /**
  * Finds out who sent a request: an {@code Authorization} header (token, or Basic where the route allows it)
@@ -58,7 +59,7 @@ public final class Authenticator {
                 && r.principal.user().map(u -> u.canLogIn(now)).orElse(false)) {
             return r.principal;
         }
-        Principal p = authenticate(ex, false);
+        Principal p = authenticate(ex, Route.Basic.NONE);
         if (!p.isAnonymous()) {
             if (remembered.size() >= MAX_REMEMBERED) {
                 remembered.clear();
@@ -68,10 +69,10 @@ public final class Authenticator {
         return p;
     }
 
-    public Principal authenticate(Exchange ex, boolean basicAllowed) {
+    public Principal authenticate(Exchange ex, Route.Basic basic) {
         Optional<String> header = ex.header("Authorization");
         if (header.isPresent()) {
-            return fromHeader(ex, header.get().trim(), basicAllowed);
+            return fromHeader(ex, header.get().trim(), basic);
         }
         return ex.cookie(Cookies.name(Cookies.SESSION, ex.secure()))
                 .flatMap(sessions::find)
@@ -80,7 +81,7 @@ public final class Authenticator {
                 .orElse(Principal.ANONYMOUS);
     }
 
-    private Principal fromHeader(Exchange ex, String header, boolean basicAllowed) {
+    private Principal fromHeader(Exchange ex, String header, Route.Basic basic) {
         int space = header.indexOf(' ');
         String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
         String credentials = space < 0 ? "" : header.substring(space + 1).trim();
@@ -92,16 +93,32 @@ public final class Authenticator {
                                 .map(u -> Principal.token(u, t.scopes())))
                         .orElseThrow(() -> HttpError.unauthorized("the token is invalid, expired or revoked, or its account is disabled"));
             case "basic":
-                if (!basicAllowed) {
-                    throw HttpError.unauthorized("HTTP Basic is accepted only to create a token; send \"Authorization: token …\"");
-                }
-                return basic(ex, credentials);
+                return switch (basic) {
+                    case NONE -> throw HttpError.unauthorized("HTTP Basic is accepted only to create a token; send \"Authorization: token …\"");
+                    case PASSWORD -> password(ex, credentials);
+                    case APP_PASSWORD -> appPassword(credentials);
+                };
             default:
                 throw HttpError.unauthorized("unsupported Authorization scheme; send \"Authorization: token …\"");
         }
     }
 
-    private Principal basic(Exchange ex, String credentials) {
+    /**
+     * Basic with a user name and one of that user's tokens (an app password, as Nextcloud and CERNBox give sync
+     * clients): the token's scopes apply, and the login password is never accepted here. Tokens carry 256 bits,
+     * so guessing needs no throttle; a token of another account is refused even if valid.
+     */
+    private Principal appPassword(String credentials) {
+        String[] pair = basicPair(credentials);
+        return tokens.verify(pair[1])
+                .flatMap(t -> users.byId(t.userId()).filter(u -> u.canLogIn(clock.instant()) && u.name().equals(pair[0]))
+                        .map(u -> Principal.token(u, t.scopes())))
+                .orElseThrow(() -> HttpError.unauthorized(
+                        "wrong user name or app password (use an API token with the \"files\" scope, not your login password)"));
+    }
+
+    /** The user name and password of a Basic header's value. */
+    private static String[] basicPair(String credentials) {
         String decoded;
         try {
             decoded = new String(Base64.getDecoder().decode(credentials), StandardCharsets.UTF_8);
@@ -112,8 +129,12 @@ public final class Authenticator {
         if (colon < 0) {
             throw HttpError.unauthorized("malformed Basic credentials");
         }
-        PasswordLogin.Outcome outcome = passwords.attempt(decoded.substring(0, colon), decoded.substring(colon + 1),
-                ex.clientAddress(), "basic");
+        return new String[] {decoded.substring(0, colon), decoded.substring(colon + 1)};
+    }
+
+    private Principal password(Exchange ex, String credentials) {
+        String[] pair = basicPair(credentials);
+        PasswordLogin.Outcome outcome = passwords.attempt(pair[0], pair[1], ex.clientAddress(), "basic");
         if (outcome instanceof PasswordLogin.Success s) {
             return Principal.basic(s.user());
         }

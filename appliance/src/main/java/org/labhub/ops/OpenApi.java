@@ -19,7 +19,7 @@ import tools.jackson.databind.SerializationFeature;
  * The same text is committed as {@code docs/openapi.json}; a test keeps them equal.
  */
 public final class OpenApi {
-    private static final Pattern PARAM = Pattern.compile("\\{(\\w+)}");
+    private static final Pattern PARAM = Pattern.compile("\\{(\\w+)\\*?}");
 
     private final Supplier<List<Route>> routes;
     private final String version;
@@ -49,7 +49,7 @@ public final class OpenApi {
             if (!r.isApi()) {
                 continue;
             }
-            paths.computeIfAbsent(r.template(), k -> new LinkedHashMap<>()).put(r.method().toLowerCase(), operation(r));
+            paths.computeIfAbsent(r.template().replace("*}", "}"), k -> new LinkedHashMap<>()).put(r.method().toLowerCase(), operation(r));
         }
         doc.put("paths", paths);
         doc.put("components", ordered(
@@ -76,7 +76,7 @@ public final class OpenApi {
     private static Map<String, Object> operation(Route r) {
         Map<String, Object> op = new LinkedHashMap<>();
         op.put("summary", r.summary());
-        op.put("operationId", r.method().toLowerCase() + r.template().replaceAll("[^A-Za-z0-9]+", "_"));
+        op.put("operationId", r.method().toLowerCase() + r.template().replace("*}", "}").replaceAll("[^A-Za-z0-9]+", "_"));
         List<Map<String, Object>> params = new ArrayList<>();
         Matcher m = PARAM.matcher(r.template());
         while (m.find()) {
@@ -90,7 +90,7 @@ public final class OpenApi {
         } else {
             List<Map<String, List<String>>> security = new ArrayList<>();
             security.add(Map.of("token", List.of(r.access().scope().id())));
-            if (r.basicAuth()) {
+            if (r.basic() != Route.Basic.NONE) {
                 security.add(Map.of("basic", List.of()));
             }
             op.put("security", security);

@@ -15,6 +15,10 @@ public final class ErrorResponses implements Router.ErrorRenderer {
 
     @Override
     public void render(Exchange ex, HttpError e) {
+        if (Router.isDavPath(ex.path())) {
+            plain(ex, e);
+            return;
+        }
         if (Router.isApiPath(ex.path()) || ex.principal().method() == org.labhub.auth.Principal.Method.TOKEN) {
             json(ex, e);
             return;
@@ -27,6 +31,20 @@ public final class ErrorResponses implements Router.ErrorRenderer {
             return;
         }
         pages.render(ex, e.status(), "error", Map.of("status", e.status(), "message", e.getMessage()));
+    }
+
+    /**
+     * The error as WebDAV clients want it: plain text, and a Basic challenge on 401, without which sync clients
+     * (litmus, rclone, cadaver, Windows, macOS) never send their credentials.
+     */
+    public void plain(Exchange ex, HttpError e) {
+        if (e.retryAfterSeconds() > 0) {
+            ex.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        if (e.status() == 401) {
+            ex.setHeader("WWW-Authenticate", "Basic realm=\"labhub\", charset=\"UTF-8\"");
+        }
+        ex.send(e.status(), "text/plain;charset=utf-8", e.getMessage() + "\n");
     }
 
     /** The error as the API gives it: {@code {"error", "message"}}, with Retry-After and WWW-Authenticate as they apply. */

@@ -1,12 +1,23 @@
 package org.labhub.web;
 
-import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
+/**
+ * One line of a route table: method, path template (see {@link PathTemplate}), who may call it, the handler,
+ * a summary for the API docs, and what HTTP Basic credentials it takes besides tokens and sessions.
+ */
+public record Route(String method, String template, Access access, Endpoint endpoint, String summary, Basic basic) {
 
-/** One line of a route table: method, path template, who may call it, the handler, and a summary for the API docs. */
-public record Route(String method, String template, Access access, Endpoint endpoint, String summary, boolean basicAuth) {
+    /** What an {@code Authorization: Basic} header may carry on a route. */
+    public enum Basic {
+        /** Not accepted: tokens and sessions only. */
+        NONE,
+        /** The user's login password (only to create a token, as JupyterHub allows). */
+        PASSWORD,
+        /** The user name and one of their API tokens as the password: an app password for WebDAV clients. */
+        APP_PASSWORD
+    }
 
-    UriTemplatePathSpec spec() {
-        return new UriTemplatePathSpec(template);
+    PathTemplate spec() {
+        return new PathTemplate(template);
     }
 
     public boolean isApi() {

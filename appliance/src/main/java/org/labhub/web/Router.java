@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.http.pathmap.UriTemplatePathSpec;
+import java.util.Optional;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -46,6 +46,11 @@ public final class Router extends Handler.Abstract {
         return path.startsWith("/api/") || path.equals("/metrics");
     }
 
+    /** WebDAV: a user's files at {@code /dav/…}, a public link's at {@code /s/<token>/dav/…}. Errors there are plain text. */
+    public static boolean isDavPath(String path) {
+        return path.startsWith("/dav/") || path.equals("/dav") || (path.startsWith("/s/") && path.contains("/dav"));
+    }
+
     public List<Route> routes() {
         return routes.stream().map(Compiled::route).toList();
     }
@@ -56,18 +61,20 @@ public final class Router extends Handler.Abstract {
         String path = Request.getPathInContext(request);
         String method = request.getMethod();
         Compiled match = null;
+        Map<String, String> params = Map.of();
         Set<String> allowed = new LinkedHashSet<>();
         for (Compiled c : routes) {
-            if (c.spec.matches(path)) {
+            Optional<Map<String, String>> matched = c.spec.match(path);
+            if (matched.isPresent()) {
                 String m = c.route.method();
                 if (m.equals(method) || (method.equals("HEAD") && m.equals("GET"))) {
                     match = c;
+                    params = matched.get();
                     break;
                 }
                 allowed.add(m);
             }
         }
-        Map<String, String> params = match == null ? Map.of() : match.spec.getPathParams(path);
         String template = match == null ? "unmatched" : match.route.template();
         // Observed when the response completes, so answers written later (held-back logins) count right.
         Callback observed = new Callback.Nested(callback) {
@@ -83,7 +90,7 @@ public final class Router extends Handler.Abstract {
                 super.failed(x);
             }
         };
-        Exchange ex = new Exchange(request, response, observed, params == null ? Map.of() : params);
+        Exchange ex = new Exchange(request, response, observed, params);
         try {
             if (match == null) {
                 if (!allowed.isEmpty()) {
@@ -92,7 +99,7 @@ public final class Router extends Handler.Abstract {
                 }
                 throw HttpError.notFound("there is nothing at " + path);
             }
-            ex.principal(authenticator.authenticate(ex, match.route.basicAuth()));
+            ex.principal(authenticator.authenticate(ex, match.route.basic()));
             match.route.access().check(ex);
             if (!SAFE_METHODS.contains(method)) {
                 csrf.check(ex);
@@ -124,7 +131,7 @@ public final class Router extends Handler.Abstract {
         }
     }
 
-    private record Compiled(Route route, UriTemplatePathSpec spec) {}
+    private record Compiled(Route route, PathTemplate spec) {}
 
     /** Renders an error for the caller: JSON for API paths, a page (or a login redirect) for browsers. */
     public interface ErrorRenderer {

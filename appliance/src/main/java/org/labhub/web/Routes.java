@@ -24,13 +24,19 @@ public final class Routes {
     }
 
     public Routes add(String method, String path, Access access, Endpoint endpoint, String summary) {
-        routes.add(new Route(method, path, access, endpoint, summary, false));
+        routes.add(new Route(method, path, access, endpoint, summary, Route.Basic.NONE));
         return this;
     }
 
     /** A route that also accepts HTTP Basic with the user's own password (token bootstrap, as JupyterHub allows). */
     public Routes postWithBasicAuth(String path, Access access, Endpoint endpoint, String summary) {
-        routes.add(new Route("POST", path, access, endpoint, summary, true));
+        routes.add(new Route("POST", path, access, endpoint, summary, Route.Basic.PASSWORD));
+        return this;
+    }
+
+    /** A route for WebDAV clients, which authenticate with HTTP Basic: user name and an app password (a token). */
+    public Routes addWithAppPassword(String method, String path, Access access, Endpoint endpoint, String summary) {
+        routes.add(new Route(method, path, access, endpoint, summary, Route.Basic.APP_PASSWORD));
         return this;
     }
 
