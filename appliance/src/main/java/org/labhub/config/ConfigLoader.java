@@ -127,6 +127,7 @@ public final class ConfigLoader {
                         v.get(Settings.SPAWNER_MAX_NAMED_SERVERS), v.get(Settings.SPAWNER_STOP_TIMEOUT)),
                 new LabhubConfig.Proxy(v.get(Settings.PROXY_ADMIN_ACCESS), userDomain(v.get(Settings.PROXY_USER_DOMAIN)),
                         v.get(Settings.PROXY_WEBSOCKET_IDLE_TIMEOUT), v.get(Settings.PROXY_MAX_FRAME_KIB) * 1024),
+                new LabhubConfig.Storage(v.get(Settings.STORAGE_DEFAULT_QUOTA), v.get(Settings.STORAGE_TRASH_RETENTION)),
                 new LabhubConfig.Logging(v.get(Settings.LOG_LEVEL), v.get(Settings.LOG_FORMAT)));
     }
 

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** The whole configuration, parsed once at start-up and never changed afterwards. */
 public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Spawner spawner, Proxy proxy,
-                           Logging logging) {
+                           Storage storage, Logging logging) {
 
     public record Http(String bind, int port, Optional<String> publicUrl, boolean forwardedHeaders, Duration shutdownGrace) {}
 
@@ -35,6 +35,9 @@ public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman 
      * @param userDomain when present, each user's server is served at {@code <user>.<userDomain>} (its own origin)
      */
     public record Proxy(boolean adminAccess, Optional<String> userDomain, Duration websocketIdleTimeout, int maxFrameBytes) {}
+
+    /** @param defaultQuotaBytes each user's quota unless an admin set another; 0 means no limit */
+    public record Storage(long defaultQuotaBytes, Duration trashRetention) {}
 
     public record Logging(String level, String format) {}
 }

@@ -68,6 +68,11 @@ public final class Setting<T> {
         });
     }
 
+    /** A size such as {@code 10g}, {@code 512m} or {@code 0} (see {@link ByteSize}). */
+    static Setting<Long> bytes(String key, String defaultValue, String description) {
+        return new Setting<>(key, defaultValue, description, ByteSize::parse);
+    }
+
     static Setting<Duration> duration(String key, String defaultValue, String description) {
         return new Setting<>(key, defaultValue, description, Setting::parseDuration);
     }

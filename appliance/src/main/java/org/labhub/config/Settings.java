@@ -80,6 +80,11 @@ public final class Settings {
     public static final Setting<Integer> PROXY_MAX_FRAME_KIB = Setting.integer("proxy.max_frame_kib", 1024, 16, 65536,
             "Largest WebSocket frame held in the hub's memory, in KiB; larger frames (a 10 MB output) are passed on in pieces of this size, never refused.");
 
+    public static final Setting<Long> STORAGE_DEFAULT_QUOTA = Setting.bytes("storage.default_quota", "10g",
+            "Space each user's home and trash may use, unless an admin sets another quota for that user (0: no limit). Writes through the hub (file browser, WebDAV, API) that would pass it are refused with 507 and leave nothing behind; what notebooks write inside their containers is counted within a minute.");
+    public static final Setting<Duration> STORAGE_TRASH_RETENTION = Setting.duration("storage.trash_retention", "30d",
+            "How long deleted files stay in their owner's trash, restorable, before they are removed for good.");
+
     public static final Setting<String> LOG_LEVEL = Setting.oneOf("log.level", "INFO",
             List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "Least severe log level written.");
     public static final Setting<String> LOG_FORMAT = Setting.oneOf("log.format", "text",
@@ -99,5 +104,6 @@ public final class Settings {
             PROXY_USER_DOMAIN,
             PROXY_WEBSOCKET_IDLE_TIMEOUT,
             PROXY_MAX_FRAME_KIB,
+            STORAGE_DEFAULT_QUOTA, STORAGE_TRASH_RETENTION,
             LOG_LEVEL, LOG_FORMAT);
 }

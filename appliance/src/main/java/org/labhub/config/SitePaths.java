@@ -18,6 +18,10 @@ public final class SitePaths {
     /** Lucene index: derived, rebuildable. */
     public Path index() { return root.resolve("index"); }
     /** Homes of deleted users that an admin chose to keep, out of reach of any new account with the same name. */
+    /** Where uploads are written before one rename puts them in a home; must share the homes' filesystem. */
+    public Path staging() { return root.resolve("staging"); }
+    /** Deleted files, per user, until restored or expired; outside the homes so containers cannot touch it. */
+    public Path trash() { return root.resolve("trash"); }
     public Path retainedHomes() { return root.resolve("retained-homes"); }
     public Path archives() { return root.resolve("archives"); }
     /** Sockets and other runtime-only files. */
