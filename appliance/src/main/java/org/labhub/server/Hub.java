@@ -56,6 +56,7 @@ import org.labhub.environments.ImagePackages;
 import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.environments.ProfilesApi;
+import org.labhub.files.ShareLookup;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
@@ -68,6 +69,7 @@ import org.labhub.spawner.NotebookContainers;
 import org.labhub.spawner.NotebookTokens;
 import org.labhub.spawner.ServerStore;
 import org.labhub.spawner.ServersApi;
+import org.labhub.spawner.SharedFolders;
 import org.labhub.spawner.Spawner;
 import org.labhub.storage.AtomicFiles;
 import org.labhub.storage.Homes;
@@ -187,8 +189,9 @@ public final class Hub implements AutoCloseable {
         NotebookContainers notebookContainers = new NotebookContainers(hubId(paths), paths.userRuns(), homes,
                 config.podman().runtime(), config.spawner().stopTimeout());
         ServerStore serverStore = new ServerStore(db);
+        SharedFolders sharedFolders = new SharedFolders(paths.homes(), ShareLookup.NONE);
         Spawner spawner = new Spawner(serverStore, environments, profiles, profileStore, groupStore, podman.client(),
-                notebooks, notebookContainers, new NotebookTokens(secret), audit, clock, config.spawner());
+                notebooks, notebookContainers, sharedFolders, new NotebookTokens(secret), audit, clock, config.spawner());
 
         Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock, spawner::stopAllOf);
         Groups groups = new Groups(groupStore, users, audit, clock);

@@ -105,10 +105,10 @@ public final class NotebookContainers {
             "--NotebookApp.iopub_data_rate_limit=100000000");
 
     /** The hardened container for one start of a server. */
-    public ContainerSpec spec(Server server, Environment env, Profile profile, String token) {
+    public ContainerSpec spec(Server server, Environment env, Profile profile, String token, List<ContainerSpec.Mount> shared) {
         ServerKey key = server.key();
         long base = HostIds.base(server.userId());
-        return ContainerSpec.builder(env.image())
+        ContainerSpec.Builder spec = ContainerSpec.builder(env.image())
                 .name(containerName(key))
                 .labels(Map.of(LABEL_HUB, hubId, LABEL_USER, key.user(), LABEL_SERVER, key.server(),
                         LABEL_SERVER_ID, Long.toString(server.id()), LABEL_ENVIRONMENT, env.name(), LABEL_PROFILE, profile.name()))
@@ -132,7 +132,8 @@ public final class NotebookContainers {
                 .pidsLimit(profile.pidsLimit())
                 .rlimits(new ContainerSpec.Rlimit("nofile", 4096, 4096), new ContainerSpec.Rlimit("nproc", 4096, 4096))
                 .ociRuntime(runtime)
-                .stopTimeoutSeconds((int) Math.max(1, stopTimeout.toSeconds()))
-                .build();
+                .stopTimeoutSeconds((int) Math.max(1, stopTimeout.toSeconds()));
+        shared.forEach(spec::mount);
+        return spec.build();
     }
 }

@@ -29,6 +29,7 @@ import org.labhub.podman.ContainerSpec;
 import org.labhub.podman.ContainerStats;
 import org.labhub.podman.PodmanClient;
 import org.labhub.podman.PodmanException;
+import org.labhub.storage.HostIds;
 import org.labhub.users.GroupStore;
 import org.labhub.users.User;
 import org.labhub.web.HttpError;
@@ -80,9 +81,13 @@ public final class Spawner implements AutoCloseable {
     private final Map<ServerKey, Instant> proxyActivity = new ConcurrentHashMap<>();
     private ServerWatcher watcher;
 
+    private final SharedFolders sharedFolders;
+
     public Spawner(ServerStore servers, Environments environments, Profiles profiles,
                    ProfileStore profileStore, GroupStore groups, PodmanClient podman, NotebookClient notebooks,
-                   NotebookContainers containers, NotebookTokens tokens, AuditLog audit, Clock clock, LabhubConfig.Spawner config) {
+                   NotebookContainers containers, SharedFolders sharedFolders, NotebookTokens tokens, AuditLog audit, Clock clock,
+                   LabhubConfig.Spawner config) {
+        this.sharedFolders = sharedFolders;
         this.servers = servers;
         this.environments = environments;
         this.profiles = profiles;
@@ -239,8 +244,10 @@ public final class Spawner implements AutoCloseable {
             slot = takeStartSlot(op);
             op.progress.step(10, "preparing your home folder and the server's socket");
             checkCancelled(op);
+            List<ContainerSpec.Mount> shared;
             try {
                 containers.prepareFolders(key, server.userId());
+                shared = sharedFolders.prepare(key.user(), HostIds.owner(server.userId()));
             } catch (IOException e) {
                 log.error("preparing folders for {} failed", key, e);
                 throw new StartFailure(500, "the hub could not prepare your home folder (" + e.getMessage() + "); tell an administrator");
@@ -248,7 +255,7 @@ public final class Spawner implements AutoCloseable {
             op.progress.step(25, "creating the container (" + env.name() + ", " + profile.cpus() + " CPU, "
                     + ByteSize.format(profile.memoryBytes()) + " memory)");
             String token = tokens.tokenFor(server.id(), server.startNonce().orElseThrow());
-            containerId = create(containers.spec(server, env, profile, token), env);
+            containerId = create(containers.spec(server, env, profile, token, shared), env);
             servers.setContainer(server.id(), containerId);
             op.containerId = containerId;
             checkCancelled(op);

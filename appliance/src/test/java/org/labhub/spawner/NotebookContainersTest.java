@@ -33,7 +33,7 @@ class NotebookContainersTest {
         Server server = new Server(7, 3, "alice", serverName, "python", "small", Server.State.STARTING, Optional.empty(),
                 Optional.of("nonce"), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), "", OptionalInt.empty(),
                 Optional.empty(), Optional.empty());
-        return c.spec(server, env, profile, "tok");
+        return c.spec(server, env, profile, "tok", List.of());
     }
 
     @Test
