@@ -22,6 +22,7 @@ LABHUB_APT_PACKAGES=(
   chromium
   chromium-driver
   fonts-dejavu-core
+  acl  # setfacl: what others shared with a user, inside their container (spawner/SharedFolders.java)
   busybox-static  # the tiny image the Podman client tests build (appliance/.../podman/TestPodman.java)
 )
 
