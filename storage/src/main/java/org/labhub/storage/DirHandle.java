@@ -93,7 +93,12 @@ final class DirHandle implements Closeable {
         sds.deleteDirectory(name);
     }
 
-    /** The names in this directory, read as they are needed (call once). */
+    /** A second handle on this same directory (openat of "."), for a second pass over its names. */
+    DirHandle again() throws IOException {
+        return new DirHandle(sds.newDirectoryStream(Path.of("."), NOFOLLOW));
+    }
+
+    /** The names in this directory, read as they are needed (once per handle: see {@link #again}). */
     Iterator<Path> names() {
         Iterator<Path> it = sds.iterator();
         return new Iterator<>() {

@@ -40,8 +40,10 @@ final class Trees {
     /** Bytes of regular files inside the open folder {@code dir}. */
     static long contentSize(DirHandle dir) throws IOException {
         long total = 0;
-        for (Iterator<Path> it = dir.names(); it.hasNext(); ) {
-            total += size(dir, it.next());
+        try (DirHandle pass = dir.again()) {
+            for (Iterator<Path> it = pass.names(); it.hasNext(); ) {
+                total += size(pass, it.next());
+            }
         }
         return total;
     }
