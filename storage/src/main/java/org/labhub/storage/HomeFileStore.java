@@ -111,6 +111,9 @@ public final class HomeFileStore implements FileStore {
         }
         try (SafeDirs.Parent p = existingParent(file)) {
             BasicFileAttributes a = lstatExisting(p, file);
+            if (a.isSymbolicLink()) {
+                throw new FileError(FileError.Reason.SYMLINK, file + " is a symbolic link, which is never followed");
+            }
             if (a.isDirectory()) {
                 throw new FileError(FileError.Reason.IS_A_DIRECTORY, file + " is a folder");
             }
