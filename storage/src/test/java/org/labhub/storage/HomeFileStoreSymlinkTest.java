@@ -165,6 +165,22 @@ class HomeFileStoreSymlinkTest {
     }
 
     @Test
+    void aFolderSwappedForALinkBetweenTwoCallsIsRefusedByTheSecond() throws Exception {
+        f.store.mkdir(at("alice", "sub"));
+        f.put(at("alice", "sub/x.txt"), "x");
+        List<String> first = new ArrayList<>();
+        f.store.list(at("alice", "sub"), e -> first.add(e.name()));
+        assertThat(first).containsExactly("x.txt");
+        Files.move(f.home("alice").resolve("sub"), f.home("alice").resolve("sub-old"));
+        Files.createSymbolicLink(f.home("alice").resolve("sub"), f.outside);
+        refused(() -> f.store.list(at("alice", "sub"), e -> {}), FileError.Reason.SYMLINK);
+        assertThat(f.store.stat(at("alice", "sub/secret.txt"))).isEmpty();
+        refused(() -> f.store.openRead(at("alice", "sub/secret.txt")), FileError.Reason.SYMLINK);
+        refused(() -> f.store.copy(at("alice", "sub"), at("alice", "copy"), false, true), FileError.Reason.SYMLINK);
+        refused(() -> f.store.deletePermanently(at("alice", "sub/secret.txt")), FileError.Reason.SYMLINK);
+    }
+
+    @Test
     void aFolderSwappedBackAndForthWithALinkNeverLetsAWriteOrDeleteEscape() throws Exception {
         Path d = f.home("alice").resolve("d");
         Path real = f.home("alice").resolve("d-real");
