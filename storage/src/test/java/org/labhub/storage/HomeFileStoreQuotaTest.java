@@ -111,13 +111,30 @@ class HomeFileStoreQuotaTest {
             }
         }
         long best = Long.MAX_VALUE;
+        long first = 0;
         for (int round = 0; round < 3; round++) {
             f.clock.advance(Duration.ofMinutes(2));
             long t0 = System.nanoTime();
             assertThat(f.store.usage("alice").homeBytes()).isEqualTo(30_000);
-            best = Math.min(best, System.nanoTime() - t0);
+            long took = System.nanoTime() - t0;
+            first = round == 0 ? took : first;
+            best = Math.min(best, took);
         }
-        System.out.println("usage walk of 10,000 files in 100 folders: " + best / 1_000_000 + " ms (best of 3)");
+        System.out.println("usage walk of 10,000 files in 100 folders: first " + first / 1_000_000 + " ms, best of 3 "
+                + best / 1_000_000 + " ms");
         assertThat(Duration.ofNanos(best)).isLessThan(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void listingAFolderOfTenThousandFilesStreamsEveryEntry() throws Exception {
+        Path dir = Files.createDirectory(f.home("alice").resolve("many"));
+        for (int i = 0; i < 10_000; i++) {
+            Files.write(dir.resolve("f" + i), new byte[] {1});
+        }
+        long[] seen = new long[1];
+        long t0 = System.nanoTime();
+        f.store.list(at("alice", "many"), e -> seen[0]++);
+        System.out.println("list of 10,000 entries: " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        assertThat(seen[0]).isEqualTo(10_000);
     }
 }

@@ -52,11 +52,8 @@ class HomeFileStoreSymlinkTest {
 
     @Test
     void listRefusesAFolderThatIsALinkOrReachedThroughOne() throws Exception {
-        Files.createDirectories(f.outside.resolve("..").resolve("outside2/sub"));
         refused(() -> f.store.list(at("alice", "link"), e -> {}), FileError.Reason.SYMLINK);
         refused(() -> f.store.list(at("alice", "link/sub"), e -> {}), FileError.Reason.SYMLINK);
-        Files.delete(f.outside.resolve("../outside2/sub"));
-        Files.delete(f.outside.resolve("../outside2"));
     }
 
     @Test
