@@ -27,10 +27,18 @@ public final class HomeFileStore implements FileStore {
     private final TrashBin bin;
     private final UsageLedger ledger;
     private final ToLongFunction<String> quotaBytesOf;
+    private final FileOwners owners;
     private final Clock clock;
 
     /** Creates staging and trash, clears what a crash left in staging, and checks that renames can reach the homes. */
     public HomeFileStore(Path homes, Path staging, Path trash, ToLongFunction<String> quotaBytesOf, Clock clock) throws IOException {
+        this(homes, staging, trash, quotaBytesOf, FileOwners.NONE, clock);
+    }
+
+    /** As above; what the hub writes into a home is given to {@code owners}' uid for that home's user. */
+    public HomeFileStore(Path homes, Path staging, Path trash, ToLongFunction<String> quotaBytesOf, FileOwners owners, Clock clock)
+            throws IOException {
+        this.owners = owners;
         Path homesRoot = homes.toAbsolutePath().normalize();
         this.staging = staging.toAbsolutePath().normalize();
         Path trashRoot = trash.toAbsolutePath().normalize();
@@ -145,7 +153,8 @@ public final class HomeFileStore implements FileStore {
             st = DirHandle.open(staging);
             Path tmp = dirs.name("u-" + UUID.randomUUID());
             FileChannel ch = st.openFile(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-            return new HomeUpload(file, p, st, tmp, ch, allowance, ledger);
+            Path staged = staging.resolve(tmp);
+            return new HomeUpload(file, p, st, tmp, ch, allowance, ledger, () -> owners.give(staged, file.owner()));
         } catch (IOException | RuntimeException e) {
             if (st != null) {
                 st.close();
@@ -168,6 +177,7 @@ public final class HomeFileStore implements FileStore {
             Path tmp = dirs.name("d-" + UUID.randomUUID());
             Files.createDirectory(staging.resolve(tmp));
             try {
+                owners.give(staging.resolve(tmp), folder.owner());
                 st.move(tmp, p.dir, p.name);
             } catch (IOException e) {
                 Files.deleteIfExists(staging.resolve(tmp));
@@ -237,7 +247,22 @@ public final class HomeFileStore implements FileStore {
             if (there.isPresent()) {
                 ledger.add(to.owner(), -Trees.delete(dst.dir, dst.name), 0);
             }
-            src.dir.move(src.name, dst.dir, dst.name);
+            if (sameOwner) {
+                src.dir.move(src.name, dst.dir, dst.name);
+            } else {
+                // through staging, to give the item to its new owner's uid before it lands in their home
+                Path tmp = dirs.name("m-" + UUID.randomUUID());
+                try (DirHandle st = DirHandle.open(staging)) {
+                    src.dir.move(src.name, st, tmp);
+                    try {
+                        owners.give(staging.resolve(tmp), to.owner());
+                        st.move(tmp, dst.dir, dst.name);
+                    } catch (IOException | RuntimeException e) {
+                        st.move(tmp, src.dir, src.name); // staging is emptied at start-up: never leave an item there
+                        throw e;
+                    }
+                }
+            }
             dst.syncFolder();
             src.syncFolder();
             if (!sameOwner) {
@@ -249,7 +274,7 @@ public final class HomeFileStore implements FileStore {
 
     @Override
     public void copy(Location from, Location to, boolean overwrite, boolean recursive) throws IOException {
-        new TreeCopy(dirs, staging, ledger, this::allowance).copy(from, to, overwrite, recursive);
+        new TreeCopy(dirs, staging, ledger, this::allowance, owners).copy(from, to, overwrite, recursive);
     }
 
     @Override

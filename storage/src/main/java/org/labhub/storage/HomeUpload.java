@@ -19,12 +19,14 @@ final class HomeUpload implements Upload {
     private final FileChannel channel;
     private final long allowance;
     private final UsageLedger usage;
+    private final Handover handover;
     private long written;
     private boolean committed;
     private boolean closed;
 
     HomeUpload(Location target, SafeDirs.Parent parent, DirHandle staging, Path tmp, FileChannel channel,
-               long allowance, UsageLedger usage) {
+               long allowance, UsageLedger usage, Handover handover) {
+        this.handover = handover;
         this.target = target;
         this.parent = parent;
         this.staging = staging;
@@ -67,6 +69,7 @@ final class HomeUpload implements Upload {
                 }
                 replaced = there.get().isRegularFile() ? there.get().size() : 0;
             }
+            handover.run();
             staging.move(tmp, parent.dir, parent.name);
             committed = true;
             parent.syncFolder();
@@ -104,5 +107,11 @@ final class HomeUpload implements Upload {
         }
         staging.close();
         parent.close();
+    }
+
+    /** What is done to the staged file just before it is renamed into the home (giving it to the owner's uid). */
+    @FunctionalInterface
+    interface Handover {
+        void run() throws IOException;
     }
 }

@@ -22,7 +22,10 @@ final class TreeCopy {
     private final UsageLedger ledger;
     private final Allowance allowance;
 
-    TreeCopy(SafeDirs dirs, Path staging, UsageLedger ledger, Allowance allowance) {
+    private final FileOwners owners;
+
+    TreeCopy(SafeDirs dirs, Path staging, UsageLedger ledger, Allowance allowance, FileOwners owners) {
+        this.owners = owners;
         this.dirs = dirs;
         this.staging = staging;
         this.ledger = ledger;
@@ -109,6 +112,7 @@ final class TreeCopy {
             if (there.isPresent()) {
                 ledger.add(to.owner(), -Trees.delete(dst.dir, dst.name), 0);
             }
+            owners.give(built, to.owner());
             st.move(tmp, dst.dir, dst.name);
             dst.syncFolder();
             ledger.add(to.owner(), budget.used(), 0);
