@@ -56,11 +56,17 @@ import org.labhub.environments.ImagePackages;
 import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.environments.ProfilesApi;
+import org.labhub.files.FileNamespace;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
 import org.labhub.podman.PodmanService;
 import org.labhub.proxy.NotebookProxy;
+import org.labhub.shares.PublicLinks;
+import org.labhub.shares.ShareGrants;
+import org.labhub.shares.ShareStore;
+import org.labhub.shares.Shares;
+import org.labhub.shares.SharesApi;
 import org.labhub.spawner.AdminServerPages;
 import org.labhub.spawner.DashboardPage;
 import org.labhub.spawner.NotebookClient;
@@ -119,10 +125,14 @@ public final class Hub implements AutoCloseable {
     private final Router router;
     private final Optional<String> firstAdminPassword;
     private final boolean tls;
+    private final Sharing sharing;
+
+    /** Shares, public links, and the file namespace built on them, for the file layer (WebDAV, file API, /s/ pages). */
+    public record Sharing(Shares shares, PublicLinks links, FileNamespace files) {}
 
     private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
                 Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
-                Optional<String> firstAdminPassword, boolean tls) {
+                Optional<String> firstAdminPassword, boolean tls, Sharing sharing) {
         this.lock = lock;
         this.catalog = catalog;
         this.podman = podman;
@@ -134,6 +144,7 @@ public final class Hub implements AutoCloseable {
         this.router = router;
         this.firstAdminPassword = firstAdminPassword;
         this.tls = tls;
+        this.sharing = sharing;
     }
 
     public static Hub start(LabhubConfig config) throws Exception {
@@ -193,6 +204,14 @@ public final class Hub implements AutoCloseable {
         Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock, spawner::stopAllOf);
         Groups groups = new Groups(groupStore, users, audit, clock);
 
+        // Shares and public links. Until the file layer is merged, an item exists if it is there on disk (not a symlink).
+        ShareStore shareStore = new ShareStore(db);
+        ShareGrants shareGrants = new ShareGrants(shareStore, groupStore, users, clock);
+        Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock,
+                item -> Files.exists(homes.of(item.owner()).resolve(item.path().toString()), java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        PublicLinks publicLinks = new PublicLinks(shareStore, shareGrants, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
+        FileNamespace files = new FileNamespace(shareGrants);
+
         ServersApi serversApi = new ServersApi(spawner, accounts);
         Pages pages = new Pages(new Flash(secret), config.auth().signup());
         TokensApi tokensApi = new TokensApi(accounts, tokens, audit);
@@ -210,7 +229,8 @@ public final class Hub implements AutoCloseable {
                 new UsersApi(accounts, users, groupStore, serversApi::serversOf),
                 serversApi,
                 tokensApi,
-                new GroupsApi(groups)));
+                new GroupsApi(groups),
+                new SharesApi(shares, files)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
 
@@ -237,7 +257,7 @@ public final class Hub implements AutoCloseable {
             return t;
         });
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
-                config.tls().enabled());
+                config.tls().enabled(), new Sharing(shares, publicLinks, files));
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
         // Before serving: the catalog must say what really runs before anyone asks.
@@ -385,6 +405,10 @@ public final class Hub implements AutoCloseable {
 
     public PodmanService podman() {
         return podman;
+    }
+
+    public Sharing sharing() {
+        return sharing;
     }
 
     public void join() throws InterruptedException {
