@@ -174,4 +174,18 @@ class SharingRulesTest {
         people.admin().api("DELETE", "/api/users/bob6?files=delete").expectStatus(204);
         assertThat(json(alice.api("GET", "/api/shares").expectStatus(200)).size()).isZero();
     }
+
+    @Test
+    void aQuotaOverrideIsKeptPerUserAndGoesWithTheAccount() {
+        people.user("quota7");
+        org.labhub.users.QuotaStore quotas = new org.labhub.users.QuotaStore(hub.hub().catalog().jdbi());
+        long id = hub.hub().catalog().jdbi().withHandle(h -> h.createQuery("SELECT id FROM users WHERE name = 'quota7'")
+                .mapTo(Long.class).one());
+        assertThat(quotas.quotaOverride(id)).isEmpty();
+        quotas.setQuota(id, java.util.Optional.of(5_000_000L));
+        quotas.setQuota(id, java.util.Optional.of(7_000_000L));
+        assertThat(quotas.quotaOverride(id)).contains(7_000_000L);
+        people.admin().api("DELETE", "/api/users/quota7?files=delete").expectStatus(204);
+        assertThat(quotas.quotaOverride(id)).isEmpty();
+    }
 }
