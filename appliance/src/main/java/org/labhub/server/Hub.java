@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -56,12 +57,17 @@ import org.labhub.environments.ImagePackages;
 import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.environments.ProfilesApi;
-import org.labhub.files.ShareLookup;
+import org.labhub.files.FileNamespace;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
 import org.labhub.podman.PodmanService;
 import org.labhub.proxy.NotebookProxy;
+import org.labhub.shares.PublicLinks;
+import org.labhub.shares.ShareGrants;
+import org.labhub.shares.ShareStore;
+import org.labhub.shares.Shares;
+import org.labhub.shares.SharesApi;
 import org.labhub.spawner.AdminServerPages;
 import org.labhub.spawner.DashboardPage;
 import org.labhub.spawner.NotebookClient;
@@ -72,7 +78,11 @@ import org.labhub.spawner.ServersApi;
 import org.labhub.spawner.SharedFolders;
 import org.labhub.spawner.Spawner;
 import org.labhub.storage.AtomicFiles;
+import org.labhub.storage.FileStore;
+import org.labhub.storage.HomeFileStore;
 import org.labhub.storage.Homes;
+import org.labhub.storage.HostIds;
+import org.labhub.storage.Location;
 import org.labhub.users.AccountPages;
 import org.labhub.users.Accounts;
 import org.labhub.users.AdminGroupPages;
@@ -80,6 +90,7 @@ import org.labhub.users.AdminUserPages;
 import org.labhub.users.GroupStore;
 import org.labhub.users.Groups;
 import org.labhub.users.GroupsApi;
+import org.labhub.users.QuotaStore;
 import org.labhub.users.TokensApi;
 import org.labhub.users.UserStore;
 import org.labhub.users.UsersApi;
@@ -121,10 +132,14 @@ public final class Hub implements AutoCloseable {
     private final Router router;
     private final Optional<String> firstAdminPassword;
     private final boolean tls;
+    private final Sharing sharing;
+
+    /** Shares, public links, and the file namespace built on them, for the file layer (WebDAV, file API, /s/ pages). */
+    public record Sharing(Shares shares, PublicLinks links, FileNamespace files) {}
 
     private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
                 Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
-                Optional<String> firstAdminPassword, boolean tls) {
+                Optional<String> firstAdminPassword, boolean tls, Sharing sharing) {
         this.lock = lock;
         this.catalog = catalog;
         this.podman = podman;
@@ -136,6 +151,7 @@ public final class Hub implements AutoCloseable {
         this.router = router;
         this.firstAdminPassword = firstAdminPassword;
         this.tls = tls;
+        this.sharing = sharing;
     }
 
     public static Hub start(LabhubConfig config) throws Exception {
@@ -188,13 +204,25 @@ public final class Hub implements AutoCloseable {
         NotebookClient notebooks = new NotebookClient();
         NotebookContainers notebookContainers = new NotebookContainers(hubId(paths), paths.userRuns(), homes,
                 config.podman().runtime(), config.spawner().stopTimeout());
+        // Users' files, and who may reach them: the home store (never follows links; quota; trash), shares, links.
+        QuotaStore quotas = new QuotaStore(db);
+        FileStore fileStore = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(),
+                owner -> users.byName(owner).flatMap(u -> quotas.quotaOverride(u.id())).orElse(config.storage().defaultQuotaBytes()),
+                owner -> users.byName(owner).map(u -> OptionalLong.of(HostIds.owner(u.id()))).orElse(OptionalLong.empty()), clock);
+        ShareStore shareStore = new ShareStore(db);
+        ShareGrants shareGrants = new ShareGrants(shareStore, groupStore, users, clock);
+        Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock, item -> exists(fileStore, item));
+        PublicLinks publicLinks = new PublicLinks(shareStore, shareGrants, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
+        FileNamespace namespace = new FileNamespace(shareGrants);
+
         ServerStore serverStore = new ServerStore(db);
-        SharedFolders sharedFolders = new SharedFolders(paths.homes(), ShareLookup.NONE);
+        SharedFolders sharedFolders = new SharedFolders(paths.homes(), shareGrants);
         Spawner spawner = new Spawner(serverStore, environments, profiles, profileStore, groupStore, podman.client(),
                 notebooks, notebookContainers, sharedFolders, new NotebookTokens(secret), audit, clock, config.spawner());
 
         Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock, spawner::stopAllOf);
         Groups groups = new Groups(groupStore, users, audit, clock);
+
 
         ServersApi serversApi = new ServersApi(spawner, accounts);
         Pages pages = new Pages(new Flash(secret), config.auth().signup());
@@ -213,7 +241,8 @@ public final class Hub implements AutoCloseable {
                 new UsersApi(accounts, users, groupStore, serversApi::serversOf),
                 serversApi,
                 tokensApi,
-                new GroupsApi(groups)));
+                new GroupsApi(groups),
+                new SharesApi(shares, namespace)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
 
@@ -240,13 +269,23 @@ public final class Hub implements AutoCloseable {
             return t;
         });
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
-                config.tls().enabled());
+                config.tls().enabled(), new Sharing(shares, publicLinks, namespace));
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
         // Before serving: the catalog must say what really runs before anyone asks.
         spawner.begin(maintenance);
         server.start();
         control.start();
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                int purged = fileStore.purgeTrash(config.storage().trashRetention());
+                if (purged > 0) {
+                    log.atInfo().addKeyValue("items", purged).log("emptied expired items from the trash");
+                }
+            } catch (IOException | RuntimeException e) {
+                log.warn("emptying expired trash failed: {}", e.getMessage());
+            }
+        }, 5, 60, TimeUnit.MINUTES);
         maintenance.scheduleWithFixedDelay(() -> {
             try {
                 sessions.purgeExpired();
@@ -257,6 +296,14 @@ public final class Hub implements AutoCloseable {
         log.atInfo().addKeyValue("url", hub.baseUrl()).addKeyValue("data", paths.root()).addKeyValue("version", VERSION)
                 .log("labhub is serving");
         return hub;
+    }
+
+    private static boolean exists(FileStore store, Location item) {
+        try {
+            return store.stat(item).isPresent();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static Server jetty(LabhubConfig config, SitePaths paths, Router router, Function<Handler, Handler> notebookProxy)
@@ -388,6 +435,10 @@ public final class Hub implements AutoCloseable {
 
     public PodmanService podman() {
         return podman;
+    }
+
+    public Sharing sharing() {
+        return sharing;
     }
 
     public void join() throws InterruptedException {

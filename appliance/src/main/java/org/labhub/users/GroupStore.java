@@ -11,8 +11,15 @@ import org.jdbi.v3.core.Jdbi;
 public final class GroupStore {
     private final Jdbi db;
 
+    /** Moves on whenever a group is deleted or its members change: caches of who reaches what (shares) key on it. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+
     public GroupStore(Jdbi db) {
         this.db = db;
+    }
+
+    public long generation() {
+        return generation.get();
     }
 
     public List<Group> list() {
@@ -37,7 +44,9 @@ public final class GroupStore {
     }
 
     public boolean delete(String name) {
-        return db.withHandle(h -> h.createUpdate("DELETE FROM user_groups WHERE name = :name").bind("name", name).execute()) > 0;
+        boolean deleted = db.withHandle(h -> h.createUpdate("DELETE FROM user_groups WHERE name = :name").bind("name", name).execute()) > 0;
+        generation.incrementAndGet();
+        return deleted;
     }
 
     /** Adds the users to the group; ones already in it are left as they are. */
@@ -51,6 +60,7 @@ public final class GroupStore {
                 }
             }
         });
+        generation.incrementAndGet();
     }
 
     public void removeMembers(long groupId, List<Long> userIds) {
@@ -59,6 +69,7 @@ public final class GroupStore {
                 h.createUpdate("DELETE FROM memberships WHERE group_id = :g AND user_id = :u").bind("g", groupId).bind("u", u).execute();
             }
         });
+        generation.incrementAndGet();
     }
 
     public List<String> groupsOf(long userId) {

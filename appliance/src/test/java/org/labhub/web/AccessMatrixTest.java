@@ -110,6 +110,11 @@ class AccessMatrixTest {
         PROMISE.put("GET /admin/servers", "admin:read");
         PROMISE.put("POST /admin/servers/{name}/stop", "admin:admin");
         PROMISE.put("POST /admin/servers/{name}/restart", "admin:admin");
+        PROMISE.put("GET /api/shares", "user:read");
+        PROMISE.put("GET /api/shares/incoming", "user:read");
+        PROMISE.put("POST /api/shares", "user:files");
+        PROMISE.put("PATCH /api/shares/{id}", "user:files");
+        PROMISE.put("DELETE /api/shares/{id}", "user:files");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
