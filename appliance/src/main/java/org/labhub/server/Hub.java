@@ -83,6 +83,7 @@ import org.labhub.storage.HomeFileStore;
 import org.labhub.storage.Homes;
 import org.labhub.storage.HostIds;
 import org.labhub.storage.Location;
+import org.labhub.storage.ObservedFileStore;
 import org.labhub.users.AccountPages;
 import org.labhub.users.Accounts;
 import org.labhub.users.AdminGroupPages;
@@ -206,12 +207,14 @@ public final class Hub implements AutoCloseable {
                 config.podman().runtime(), config.spawner().stopTimeout());
         // Users' files, and who may reach them: the home store (never follows links; quota; trash), shares, links.
         QuotaStore quotas = new QuotaStore(db);
-        FileStore fileStore = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(),
+        FileStore homeStore = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(),
                 owner -> users.byName(owner).flatMap(u -> quotas.quotaOverride(u.id())).orElse(config.storage().defaultQuotaBytes()),
                 owner -> users.byName(owner).map(u -> OptionalLong.of(HostIds.owner(u.id()))).orElse(OptionalLong.empty()), clock);
         ShareStore shareStore = new ShareStore(db);
         ShareGrants shareGrants = new ShareGrants(shareStore, groupStore, users, clock);
-        Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock, item -> exists(fileStore, item));
+        Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock, item -> exists(homeStore, item));
+        // Every feature gets this one: what the hub moves or deletes takes its shares along.
+        FileStore fileStore = new ObservedFileStore(homeStore, shares.fileEvents());
         PublicLinks publicLinks = new PublicLinks(shareStore, shareGrants, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
         FileNamespace namespace = new FileNamespace(shareGrants);
 

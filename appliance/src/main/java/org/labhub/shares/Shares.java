@@ -15,6 +15,7 @@ import org.labhub.auth.PasswordHasher;
 import org.labhub.auth.Secrets;
 import org.labhub.files.FileNamespace;
 import org.labhub.files.Permission;
+import org.labhub.storage.FileEvents;
 import org.labhub.storage.Location;
 import org.labhub.storage.RelPath;
 import org.labhub.users.Group;
@@ -196,6 +197,25 @@ public final class Shares {
     }
 
     /** The hub moved {@code from} to {@code to} in the owner's home: shares at or under it follow the item. */
+    /** The hub's file layer reports moves and removals here, so shares follow their items (or end with them). */
+    public FileEvents fileEvents() {
+        return new FileEvents() {
+            @Override
+            public void moved(Location from, Location to) {
+                if (from.owner().equals(to.owner())) {
+                    Shares.this.moved(from.owner(), from.path(), to.path());
+                } else {
+                    deleted(from.owner(), from.path()); // the item left its owner's home, and with it their shares
+                }
+            }
+
+            @Override
+            public void removed(Location item) {
+                deleted(item.owner(), item.path());
+            }
+        };
+    }
+
     public void moved(String owner, RelPath from, RelPath to) {
         for (Share s : store.ofOwner(owner)) {
             if (s.path().startsWith(from)) {
