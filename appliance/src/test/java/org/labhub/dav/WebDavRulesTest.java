@@ -49,6 +49,24 @@ class WebDavRulesTest {
     }
 
     @Test
+    void getAnswersRangesAndConditionalRequestsWithTheFilesEtag() throws Exception {
+        assertThat(alice.call("PUT", "/dav/alice/digits.txt", "0123456789", Map.of()).statusCode()).isEqualTo(201);
+        HttpResponse<String> full = alice.call("GET", "/dav/alice/digits.txt");
+        String etag = full.headers().firstValue("ETag").orElseThrow();
+        assertThat(full.headers().firstValue("Last-Modified")).isPresent();
+        HttpResponse<String> part = alice.call("GET", "/dav/alice/digits.txt", null, Map.of("Range", "bytes=2-4"));
+        assertThat(part.statusCode()).isEqualTo(206);
+        assertThat(part.body()).isEqualTo("234");
+        assertThat(part.headers().firstValue("Content-Range")).hasValue("bytes 2-4/10");
+        assertThat(alice.call("GET", "/dav/alice/digits.txt", null, Map.of("Range", "bytes=-3")).body()).isEqualTo("789");
+        assertThat(alice.call("GET", "/dav/alice/digits.txt", null, Map.of("Range", "bytes=20-")).statusCode()).isEqualTo(416);
+        assertThat(alice.call("GET", "/dav/alice/digits.txt", null, Map.of("If-None-Match", etag)).statusCode()).isEqualTo(304);
+        assertThat(alice.call("PUT", "/dav/alice/digits.txt", "changed", Map.of("If-Match", "\"stale\"")).statusCode()).isEqualTo(412);
+        assertThat(alice.call("PUT", "/dav/alice/digits.txt", "changed", Map.of("If-Match", etag)).statusCode()).isEqualTo(204);
+        assertThat(alice.call("DELETE", "/dav/alice/digits.txt").statusCode()).isEqualTo(204);
+    }
+
+    @Test
     void aTokenWithoutTheFilesScopeIsRefused() throws Exception {
         assertThat(aliceReadOnly.call("GET", "/dav/alice/secret.txt").statusCode()).isEqualTo(403);
     }
