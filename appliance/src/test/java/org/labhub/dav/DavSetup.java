@@ -50,13 +50,27 @@ final class DavSetup {
         return callAs(user, token, method, rawPath, body, headers);
     }
 
+    /**
+     * On a connection of its own: after a refused URL Jetty closes the connection, and a pooled client that races
+     * to reuse it sees "no bytes" instead of the next answer.
+     */
+    HttpResponse<String> callFresh(String method, String rawPath, String body, Map<String, String> headers) throws Exception {
+        HttpClient own = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        return send(own, user, token, method, rawPath, body, headers);
+    }
+
     HttpResponse<String> callAs(String name, String password, String method, String rawPath, String body, Map<String, String> headers)
             throws Exception {
+        return send(HTTP, name, password, method, rawPath, body, headers);
+    }
+
+    private HttpResponse<String> send(HttpClient http, String name, String password, String method, String rawPath, String body,
+                                      Map<String, String> headers) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(hub.baseUrl() + rawPath)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Authorization", "Basic " + Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8)));
         headers.forEach(b::header);
-        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> call(String method, String rawPath) throws Exception {
