@@ -47,6 +47,7 @@ import org.labhub.catalog.Catalog;
 import org.labhub.catalog.DataRootLock;
 import org.labhub.config.LabhubConfig;
 import org.labhub.config.SitePaths;
+import org.labhub.dav.DavRoutes;
 import org.labhub.environments.AdminEnvironmentPages;
 import org.labhub.environments.AdminProfilePages;
 import org.labhub.environments.EnvironmentScanner;
@@ -245,7 +246,8 @@ public final class Hub implements AutoCloseable {
                 serversApi,
                 tokensApi,
                 new GroupsApi(groups),
-                new SharesApi(shares, namespace)));
+                new SharesApi(shares, namespace),
+                new DavRoutes(fileStore, namespace, paths.davProps(), clock)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
 
