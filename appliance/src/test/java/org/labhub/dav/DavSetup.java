@@ -20,7 +20,11 @@ final class DavSetup {
     final String user;
     final String token;
 
-    private DavSetup(TestHub hub, String user, String token) {
+    /** The user's logged-in browser-like client, for the JSON API (shares). */
+    final HubClient web;
+
+    private DavSetup(TestHub hub, String user, String token, HubClient web) {
+        this.web = web;
         this.hub = hub;
         this.user = user;
         this.token = token;
@@ -30,12 +34,12 @@ final class DavSetup {
         HubClient c = hub.user(name, name + "-password-1");
         String list = scopes.length == 0 ? "\"files\"" : String.join(",", java.util.Arrays.stream(scopes).map(s -> "\"" + s + "\"").toList());
         String token = c.api("POST", "/api/users/" + name + "/tokens", "{\"scopes\":[" + list + "]}").expectStatus(201).json("token");
-        return new DavSetup(hub, name, token);
+        return new DavSetup(hub, name, token, c);
     }
 
     /** The same user with another token (one with other scopes). */
     DavSetup withToken(String other) {
-        return new DavSetup(hub, user, other);
+        return new DavSetup(hub, user, other, web);
     }
 
     String url() {
