@@ -22,6 +22,8 @@ public final class SitePaths {
     public Path staging() { return root.resolve("staging"); }
     /** Deleted files, per user, until restored or expired; outside the homes so containers cannot touch it. */
     public Path trash() { return root.resolve("trash"); }
+    /** Pieces of restartable uploads through the file API, until committed (hub-only, cleared at start). */
+    public Path uploads() { return root.resolve("uploads"); }
     public Path retainedHomes() { return root.resolve("retained-homes"); }
     public Path archives() { return root.resolve("archives"); }
     /** Sockets and other runtime-only files. */

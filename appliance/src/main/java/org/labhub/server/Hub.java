@@ -56,6 +56,11 @@ import org.labhub.environments.ImagePackages;
 import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.environments.ProfilesApi;
+import org.labhub.files.FileNamespace;
+import org.labhub.files.FilesApi;
+import org.labhub.files.ShareLookup;
+import org.labhub.files.TrashApi;
+import org.labhub.files.UploadsApi;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
@@ -70,6 +75,8 @@ import org.labhub.spawner.ServerStore;
 import org.labhub.spawner.ServersApi;
 import org.labhub.spawner.Spawner;
 import org.labhub.storage.AtomicFiles;
+import org.labhub.storage.FileStore;
+import org.labhub.storage.HomeFileStore;
 import org.labhub.storage.Homes;
 import org.labhub.users.AccountPages;
 import org.labhub.users.Accounts;
@@ -196,6 +203,8 @@ public final class Hub implements AutoCloseable {
         ServersApi serversApi = new ServersApi(spawner, accounts);
         Pages pages = new Pages(new Flash(secret), config.auth().signup());
         TokensApi tokensApi = new TokensApi(accounts, tokens, audit);
+        FileStore files = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(), user -> config.storage().defaultQuotaBytes(), clock);
+        FileNamespace namespace = new FileNamespace(ShareLookup.NONE);
         HubMetrics metrics = new HubMetrics(users::count, serverStore::countByState);
 
         List<Routes.Provider> features = new ArrayList<>(List.of(
@@ -211,6 +220,8 @@ public final class Hub implements AutoCloseable {
                 serversApi,
                 tokensApi,
                 new GroupsApi(groups)));
+        features.addAll(List.of(new FilesApi(files, namespace), new TrashApi(files),
+                new UploadsApi(files, namespace, paths.uploads(), clock)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
 

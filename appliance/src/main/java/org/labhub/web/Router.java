@@ -109,8 +109,10 @@ public final class Router extends Handler.Abstract {
                 throw new IllegalStateException("handler for " + template + " wrote no response");
             }
         } catch (HttpError e) {
+            ex.abortStream(e);
             respondWithError(ex, e);
         } catch (Exception e) {
+            ex.abortStream(e);
             log.atError().setCause(e).addKeyValue("method", method).addKeyValue("route", template).log("request failed");
             respondWithError(ex, new HttpError(500, "internal_error", "something went wrong on the hub; the error was logged"));
         }
