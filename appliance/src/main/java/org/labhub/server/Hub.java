@@ -58,6 +58,7 @@ import org.labhub.environments.Profiles;
 import org.labhub.environments.ProfilesApi;
 import org.labhub.files.FileNamespace;
 import org.labhub.files.FilesApi;
+import org.labhub.files.FilesPages;
 import org.labhub.files.ShareLookup;
 import org.labhub.files.TrashApi;
 import org.labhub.files.UploadsApi;
@@ -208,7 +209,8 @@ public final class Hub implements AutoCloseable {
         HubMetrics metrics = new HubMetrics(users::count, serverStore::countByState);
 
         List<Routes.Provider> features = new ArrayList<>(List.of(
-                new DashboardPage(pages, groupStore, spawner, environments, profiles, config.spawner()),
+                new DashboardPage(pages, groupStore, spawner, environments, profiles, config.spawner(),
+                        user -> FilesPages.usageOf(files, user)),
                 new LoginRoutes(passwords, sessions, accounts, audit, pages, config.auth().sessionMaxAge(), config.auth().signup()),
                 new AccountPages(accounts, groupStore, tokens, tokensApi, sessions, pages, config.auth().sessionMaxAge()),
                 new AdminUserPages(accounts, users, groupStore, pages),
@@ -221,7 +223,7 @@ public final class Hub implements AutoCloseable {
                 tokensApi,
                 new GroupsApi(groups)));
         features.addAll(List.of(new FilesApi(files, namespace), new TrashApi(files),
-                new UploadsApi(files, namespace, paths.uploads(), clock)));
+                new UploadsApi(files, namespace, paths.uploads(), clock), new FilesPages(files, namespace, pages)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
 
