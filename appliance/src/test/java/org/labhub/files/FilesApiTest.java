@@ -189,8 +189,15 @@ class FilesApiTest {
         for (String p : payloads) {
             for (String[] call : List.of(new String[] {"GET", null}, new String[] {"PUT", "pwned"}, new String[] {"DELETE", null},
                     new String[] {"POST", "{\"action\":\"mkdir\"}"})) {
-                HttpResponse<byte[]> r = call[0].equals("PUT") ? ivy.put("/api/files/ivy/" + p, bytes(call[1]))
-                        : ivy.json(call[0], "/api/files/ivy/" + p, call[1]);
+                HttpResponse<byte[]> r;
+                try {
+                    r = call[0].equals("PUT") ? ivy.put("/api/files/ivy/" + p, bytes(call[1]))
+                            : ivy.json(call[0], "/api/files/ivy/" + p, call[1]);
+                } catch (IllegalStateException closed) {
+                    // Jetty refuses some URIs (NUL) while parsing and closes the connection; the client may see only
+                    // the close while still sending the body. Nothing was touched: checked below.
+                    continue;
+                }
                 if (r.statusCode() != 400) {
                     wrong.add(call[0] + " " + p + " → " + r.statusCode() + " " + text(r));
                 }
