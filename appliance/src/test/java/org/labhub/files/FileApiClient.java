@@ -21,6 +21,10 @@ final class FileApiClient {
         this.token = token;
     }
 
+    String token() {
+        return token;
+    }
+
     /** A path made of names, each percent-encoded (so {@code #}, spaces and non-ASCII survive). */
     static String enc(String path) {
         StringBuilder b = new StringBuilder();

@@ -177,6 +177,37 @@ class FilesApiTest {
     }
 
     @Test
+    void aPieceCutOffMidwayKeepsWhatArrivedAndTheUploadContinuesFromThere() throws Exception {
+        FileApiClient lea = as("lea");
+        String token = tokenOf(lea);
+        byte[] all = new byte[400_000];
+        new java.util.Random(7).nextBytes(all);
+        String id = tree(lea.json("POST", "/api/uploads", "{\"path\":\"lea/cut.bin\",\"size\":400000}")).path("id").asString();
+        // A piece announced whole but cut after 150,000 bytes, as a dropped connection would.
+        java.net.URI base = java.net.URI.create(hub.baseUrl());
+        try (java.net.Socket socket = new java.net.Socket(base.getHost(), base.getPort())) {
+            var out = socket.getOutputStream();
+            out.write(("PUT /api/uploads/" + id + "?offset=0 HTTP/1.1\r\nHost: " + base.getHost() + "\r\nAuthorization: token " + token
+                    + "\r\nContent-Length: 400000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(all, 0, 150_000);
+            out.flush();
+        }
+        long offset = org.labhub.testing.Chromium.await("the cut piece to be settled", java.time.Duration.ofSeconds(15), () -> {
+            long o = tree(lea.get("/api/uploads/" + id)).path("offset").asLong();
+            HttpResponse<byte[]> probe = lea.put("/api/uploads/" + id + "?offset=" + o, new byte[0]);
+            return probe.statusCode() == 200 && o > 0 ? o : null;
+        }, () -> "upload " + id);
+        assertThat(offset).isLessThanOrEqualTo(150_000);
+        expect(lea.put("/api/uploads/" + id + "?offset=" + offset, Arrays.copyOfRange(all, (int) offset, all.length)), 200);
+        expect(lea.json("POST", "/api/uploads/" + id + "/commit", null), 201);
+        assertThat(lea.get("/api/files/lea/cut.bin").body()).isEqualTo(all);
+    }
+
+    static String tokenOf(FileApiClient c) {
+        return c.token();
+    }
+
+    @Test
     void traversalPayloadsAreRefusedOnEveryFilesRouteAndTouchNothing() throws Exception {
         FileApiClient ivy = as("ivy");
         expect(ivy.put("/api/files/ivy/keep.txt", bytes("keep")), 201);
