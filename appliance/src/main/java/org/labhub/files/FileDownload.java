@@ -64,6 +64,8 @@ final class FileDownload {
                 if (!ex.method().equals("HEAD")) {
                     copy(in, start, length, out);
                 }
+            } catch (java.io.EOFException clientGone) {
+                ex.abortStream(clientGone); // the client stopped reading (a player seeking, a cancelled download)
             }
         }
     }

@@ -26,11 +26,13 @@ final class ZipDownload {
 
     void send(Exchange ex, Location folder, String name) throws IOException {
         SafeContent.headers(ex, name + ".zip", true);
-        try (OutputStream body = ex.stream(200, "application/zip", -1);
-             ZipOutputStream zip = new ZipOutputStream(body, java.nio.charset.StandardCharsets.UTF_8)) {
+        OutputStream body = ex.stream(200, "application/zip", -1);
+        try (ZipOutputStream zip = new ZipOutputStream(body, java.nio.charset.StandardCharsets.UTF_8)) {
             if (!ex.method().equals("HEAD")) {
                 add(zip, folder, "");
             }
+        } catch (java.io.EOFException clientGone) {
+            ex.abortStream(clientGone); // the client stopped reading: nothing went wrong here
         }
     }
 

@@ -231,8 +231,11 @@ public final class Exchange {
         return streaming;
     }
 
-    /** Ends a streamed response that failed half way: the client sees the connection reset, not a short file. */
-    void abortStream(Throwable cause) {
+    /**
+     * Ends a streamed response that failed half way (or whose client went away): the client sees the connection
+     * reset, not a short file.
+     */
+    public void abortStream(Throwable cause) {
         if (streaming != null) {
             streaming = null;
             callback.failed(cause);

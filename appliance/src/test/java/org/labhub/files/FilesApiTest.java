@@ -356,6 +356,40 @@ class FilesApiTest {
         assertThat(zipOf(zip.body())).isEqualTo(new TreeMap<>(Map.of("one.txt", "1", "sub/", "", "sub/strängé #2.txt", "2")));
     }
 
+    @Test
+    void aTwoHundredMegabyteFolderZipsAsAStreamThatArrivesWhole() throws Exception {
+        FileApiClient max = as("max");
+        Path big = Files.createDirectories(home("max").resolve("big"));
+        byte[] block = new byte[1 << 20];
+        java.util.Random random = new java.util.Random(11);
+        for (int f = 0; f < 4; f++) {
+            try (var out = Files.newOutputStream(big.resolve("part-" + f + ".bin"))) {
+                for (int mb = 0; mb < 50; mb++) {
+                    random.nextBytes(block);
+                    out.write(block);
+                }
+            }
+        }
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(hub.baseUrl() + "/api/files/max/big?zip"))
+                .header("Authorization", "token " + max.token()).build();
+        HttpResponse<java.io.InputStream> r = java.net.http.HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Length")).as("streamed, so its length is not known up front").isEmpty();
+        Map<String, Long> sizes = new TreeMap<>();
+        try (ZipInputStream in = new ZipInputStream(r.body(), StandardCharsets.UTF_8)) {
+            byte[] buf = new byte[1 << 16];
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                long n = 0;
+                for (int k; (k = in.read(buf)) > 0; ) {
+                    n += k;
+                }
+                sizes.put(e.getName(), n);
+            }
+            r.body().transferTo(java.io.OutputStream.nullOutputStream()); // the central directory, as an unzip tool reads it
+        }
+        assertThat(sizes).isEqualTo(Map.of("part-0.bin", 50L << 20, "part-1.bin", 50L << 20, "part-2.bin", 50L << 20, "part-3.bin", 50L << 20));
+    }
+
     static Map<String, String> zipOf(byte[] zip) throws Exception {
         Map<String, String> found = new TreeMap<>();
         try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip), StandardCharsets.UTF_8)) {
