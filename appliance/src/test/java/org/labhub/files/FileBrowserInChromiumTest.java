@@ -81,6 +81,24 @@ class FileBrowserInChromiumTest {
         assertThat(driver.findElements(By.cssSelector("#upload-list li.done"))).hasSize(2);
         screenshot("files-uploaded");
 
+        // A file larger than one piece goes up in pieces (POST /api/uploads, PUT ?offset=…, commit) and arrives whole.
+        Path big = dir.resolve("big.bin");
+        byte[] bigBytes = new byte[9 * 1024 * 1024 + 123];
+        new java.util.Random(3).nextBytes(bigBytes);
+        Files.write(big, bigBytes);
+        driver.findElement(By.id("upload-input")).sendKeys(big.toString());
+        await("the big file's row", () -> driver.findElements(By.cssSelector("tr[data-name='big.bin']")).size() == 1 ? true : null);
+        assertThat(Files.readAllBytes(hub.dataRoot().resolve("homes/alice/project/big.bin"))).isEqualTo(bigBytes);
+
+        // Move it to the top of the home through the move dialog.
+        row("big.bin").findElement(By.cssSelector("button[data-action=move]")).click();
+        WebElement to = await("the move dialog", () -> shown(By.id("move-to")));
+        assertThat(to.getAttribute("value")).isEqualTo("project");
+        to.clear();
+        to.sendKeys(Keys.ENTER);
+        await("the moved row gone", () -> driver.findElements(By.cssSelector("tr[data-name='big.bin']")).isEmpty() ? true : null);
+        assertThat(hub.dataRoot().resolve("homes/alice/big.bin")).exists();
+
         // Rename the notebook.
         row("analysis.ipynb").findElement(By.cssSelector("button[data-action=rename]")).click();
         WebElement name = await("the rename dialog", () -> shown(By.id("rename-name")));
