@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.labhub.storage.Entry;
 import org.labhub.storage.FileError;
+import org.labhub.storage.Location;
 import org.labhub.storage.RelPath;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
@@ -77,6 +78,14 @@ final class FileRequests {
         } catch (RelPath.BadPath e) {
             throw HttpError.badRequest(e.getMessage());
         }
+    }
+
+    /** The real place behind a target before any permission is asked (which depends on what is there); virtual folders are read-only. */
+    static Location location(Target t) {
+        if (t instanceof Target.Real r) {
+            return r.location();
+        }
+        throw HttpError.forbidden("\"shared/\" and the owners in it are made up by the hub and cannot be changed");
     }
 
     /** The real place behind a target, if the caller holds {@code needed} there; virtual folders are read-only. */

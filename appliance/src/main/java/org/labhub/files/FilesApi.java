@@ -125,7 +125,8 @@ public final class FilesApi implements Routes.Provider {
 
     private void put(Exchange ex) throws IOException {
         Target t = requests.target(ex);
-        Location at = real(t, Permission.READ).location();
+        // A drop box (create only) may PUT new files without reading: the permission asked depends on what is there.
+        Location at = FileRequests.location(t);
         if (at.path().isRoot()) {
             throw HttpError.badRequest("a file needs a name: PUT to /api/files/<user>/<path>");
         }
@@ -186,6 +187,7 @@ public final class FilesApi implements Routes.Provider {
                     throw HttpError.badRequest("a home folder cannot be " + (copy ? "copied" : "moved") + " as a whole");
                 }
                 Location to;
+                Target destination = null;
                 if (action.equals("rename")) {
                     if (a.name() == null) {
                         throw HttpError.badRequest("\"name\" is missing: the new name");
@@ -195,13 +197,18 @@ public final class FilesApi implements Routes.Provider {
                         throw HttpError.badRequest("a new name cannot contain \"/\"; use move to change folders");
                     }
                 } else {
-                    to = requests.reference(ex, a.to(), Permission.CREATE).location();
+                    Target.Real d = requests.reference(ex, a.to(), Permission.CREATE);
+                    destination = d;
+                    to = d.location();
                 }
                 if (to.path().isRoot()) {
                     throw new HttpError(409, "exists", "a home folder is already there");
                 }
                 Location dest = to;
                 boolean existed = io(() -> files.stat(dest)).isPresent();
+                if (existed && overwrite) {
+                    real(destination == null ? t : destination, Permission.UPDATE); // replacing is changing what is there
+                }
                 io(() -> {
                     if (copy) {
                         files.copy(from, dest, overwrite, true);
