@@ -81,6 +81,13 @@ class FilesApiTest {
         assertThat(names(alice.get("/api/files/alice/work?sort=size&order=asc"))).containsExactly("b.txt", "a.txt");
         assertThat(text(alice.get("/api/files/alice/work/a.txt"))).isEqualTo("hello again");
         assertThat(tree(alice.get("/api/files/alice/work/a.txt?meta")).path("size").asLong()).isEqualTo(11);
+        HttpResponse<byte[]> head = alice.send("HEAD", "/api/files/alice/work/a.txt", null, Map.of());
+        expect(head, 200);
+        assertThat(head.headers().firstValue("Content-Length")).hasValue("11");
+        String etag = head.headers().firstValue("ETag").orElseThrow();
+        expect(alice.send("GET", "/api/files/alice/work/a.txt", null, Map.of("If-None-Match", etag)), 304);
+        expect(alice.send("PUT", "/api/files/alice/work/a.txt", bytes("stale"), Map.of("If-Match", "\"not-the-etag\"")), 412);
+        expect(alice.send("PUT", "/api/files/alice/work/a.txt", bytes("hello again"), Map.of("If-Match", etag)), 200);
 
         expect(alice.json("POST", "/api/files/alice/work/a.txt", "{\"action\":\"rename\",\"name\":\"c.txt\"}"), 201);
         expect(alice.json("POST", "/api/files/alice/work/c.txt", "{\"action\":\"copy\",\"to\":\"alice/copy.txt\"}"), 201);
