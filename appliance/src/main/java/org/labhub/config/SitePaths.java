@@ -24,6 +24,8 @@ public final class SitePaths {
     public Path trash() { return root.resolve("trash"); }
     /** WebDAV dead properties, one file per owner, outside the homes so containers cannot edit them. */
     public Path davProps() { return root.resolve("dav-props"); }
+    /** Pieces of restartable uploads through the file API, until committed (hub-only, cleared at start). */
+    public Path uploads() { return root.resolve("uploads"); }
     public Path retainedHomes() { return root.resolve("retained-homes"); }
     public Path archives() { return root.resolve("archives"); }
     /** Sockets and other runtime-only files. */

@@ -59,6 +59,10 @@ import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.environments.ProfilesApi;
 import org.labhub.files.FileNamespace;
+import org.labhub.files.FilesApi;
+import org.labhub.files.FilesPages;
+import org.labhub.files.TrashApi;
+import org.labhub.files.UploadsApi;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
@@ -234,7 +238,8 @@ public final class Hub implements AutoCloseable {
         HubMetrics metrics = new HubMetrics(users::count, serverStore::countByState);
 
         List<Routes.Provider> features = new ArrayList<>(List.of(
-                new DashboardPage(pages, groupStore, spawner, environments, profiles, config.spawner()),
+                new DashboardPage(pages, groupStore, spawner, environments, profiles, config.spawner(),
+                        user -> FilesPages.usageOf(fileStore, user)),
                 new LoginRoutes(passwords, sessions, accounts, audit, pages, config.auth().sessionMaxAge(), config.auth().signup()),
                 new AccountPages(accounts, groupStore, tokens, tokensApi, sessions, pages, config.auth().sessionMaxAge()),
                 new AdminUserPages(accounts, users, groupStore, pages),
@@ -248,6 +253,8 @@ public final class Hub implements AutoCloseable {
                 new GroupsApi(groups),
                 new SharesApi(shares, namespace),
                 new DavRoutes(fileStore, namespace, paths.davProps(), clock)));
+        features.addAll(List.of(new FilesApi(fileStore, namespace), new TrashApi(fileStore),
+                new UploadsApi(fileStore, namespace, paths.uploads(), clock), new FilesPages(fileStore, namespace, pages)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
 

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.labhub.auth.Scope;
@@ -13,6 +14,7 @@ import org.labhub.environments.Environment;
 import org.labhub.environments.Environments;
 import org.labhub.environments.Profile;
 import org.labhub.environments.Profiles;
+import org.labhub.files.FilesPages;
 import org.labhub.users.GroupStore;
 import org.labhub.users.User;
 import org.labhub.web.Access;
@@ -35,15 +37,17 @@ public final class DashboardPage implements Routes.Provider {
     private final Environments environments;
     private final Profiles profiles;
     private final LabhubConfig.Spawner config;
+    private final Function<String, FilesPages.UsageView> usage;
 
     public DashboardPage(Pages pages, GroupStore groups, Spawner spawner, Environments environments, Profiles profiles,
-                         LabhubConfig.Spawner config) {
+                         LabhubConfig.Spawner config, Function<String, FilesPages.UsageView> usage) {
         this.pages = pages;
         this.groups = groups;
         this.spawner = spawner;
         this.environments = environments;
         this.profiles = profiles;
         this.config = config;
+        this.usage = usage;
     }
 
     @Override
@@ -90,6 +94,7 @@ public final class DashboardPage implements Routes.Provider {
 
         Map<String, Object> model = new HashMap<>();
         model.put("groups", myGroups);
+        model.put("usage", usage.apply(me.name()));
         model.put("servers", servers);
         model.put("refresh", servers.stream().anyMatch(ServerView::busy));
         model.put("environments", enabled.stream()

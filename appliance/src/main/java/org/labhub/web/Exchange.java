@@ -1,6 +1,9 @@
 package org.labhub.web;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,6 +36,7 @@ public final class Exchange {
     private boolean responded;
     private boolean deferred;
     private boolean bodyRead;
+    private OutputStream streaming;
 
     Exchange(Request request, Response response, Callback callback, Map<String, String> pathParams) {
         this.request = request;
@@ -185,6 +189,67 @@ public final class Exchange {
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         Content.Sink.write(response, true, body, callback);
+    }
+
+    /**
+     * Starts a streamed body (file downloads, zips): status and headers go out with the first bytes; closing the
+     * stream completes the response. {@code length} -1 when unknown (chunked).
+     */
+    public OutputStream stream(int status, String contentType, long length) {
+        markResponded();
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
+        if (length >= 0) {
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, length);
+        }
+        OutputStream out = Content.Sink.asOutputStream(response);
+        streaming = new FilterOutputStream(out) {
+            private boolean closed;
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                try {
+                    out.close();
+                    callback.succeeded();
+                } catch (IOException | RuntimeException e) {
+                    callback.failed(e);
+                    throw e;
+                } finally {
+                    streaming = null;
+                }
+            }
+        };
+        return streaming;
+    }
+
+    /**
+     * Ends a streamed response that failed half way (or whose client went away): the client sees the connection
+     * reset, not a short file.
+     */
+    public void abortStream(Throwable cause) {
+        if (streaming != null) {
+            streaming = null;
+            callback.failed(cause);
+        }
+    }
+
+    /** The request body as a stream (uploads), read once; its length is {@link #contentLength}, -1 if unknown. */
+    public InputStream bodyStream() {
+        bodyRead = true;
+        return Content.Source.asInputStream(request);
+    }
+
+    public long contentLength() {
+        return request.getLength();
     }
 
     public void noContent() {

@@ -92,6 +92,10 @@ public final class Router extends Handler.Abstract {
         };
         Exchange ex = new Exchange(request, response, observed, params);
         try {
+            if (hasDotSegment(request.getHttpURI().getPath())) {
+                // Jetty resolves them before routing, so /api/files/alice/../bob/x would reach bob's URL: no client needs them.
+                throw HttpError.badRequest("a path cannot contain \".\" or \"..\" segments");
+            }
             if (match == null) {
                 if (!allowed.isEmpty()) {
                     response.getHeaders().put(HttpHeader.ALLOW, String.join(", ", allowed));
@@ -109,12 +113,27 @@ public final class Router extends Handler.Abstract {
                 throw new IllegalStateException("handler for " + template + " wrote no response");
             }
         } catch (HttpError e) {
+            ex.abortStream(e);
             respondWithError(ex, e);
         } catch (Exception e) {
+            ex.abortStream(e);
             log.atError().setCause(e).addKeyValue("method", method).addKeyValue("route", template).log("request failed");
             respondWithError(ex, new HttpError(500, "internal_error", "something went wrong on the hub; the error was logged"));
         }
         return true;
+    }
+
+    /** Whether the path as sent has a {@code .} or {@code ..} segment (before Jetty resolved it). */
+    static boolean hasDotSegment(String rawPath) {
+        if (rawPath == null) {
+            return false;
+        }
+        for (String segment : rawPath.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void respondWithError(Exchange ex, HttpError e) {

@@ -115,6 +115,23 @@ class AccessMatrixTest {
         PROMISE.put("POST /api/shares", "user:files");
         PROMISE.put("PATCH /api/shares/{id}", "user:files");
         PROMISE.put("DELETE /api/shares/{id}", "user:files");
+        PROMISE.put("GET /files", "user:files");
+        PROMISE.put("GET /files/{user}/{path*}", "user:files");
+        PROMISE.put("GET /trash", "user:files");
+        PROMISE.put("GET /api/files/{user}/{path*}", "user:files");
+        PROMISE.put("PUT /api/files/{user}/{path*}", "user:files");
+        PROMISE.put("POST /api/files/{user}/{path*}", "user:files");
+        PROMISE.put("DELETE /api/files/{user}/{path*}", "user:files");
+        PROMISE.put("GET /api/trash", "user:files");
+        PROMISE.put("POST /api/trash/{id}/restore", "user:files");
+        PROMISE.put("DELETE /api/trash/{id}", "user:files");
+        PROMISE.put("DELETE /api/trash", "user:files");
+        PROMISE.put("GET /api/users/{name}/usage", "self:read");
+        PROMISE.put("POST /api/uploads", "user:files");
+        PROMISE.put("GET /api/uploads/{id}", "user:files");
+        PROMISE.put("PUT /api/uploads/{id}", "user:files");
+        PROMISE.put("POST /api/uploads/{id}/commit", "user:files");
+        PROMISE.put("DELETE /api/uploads/{id}", "user:files");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
@@ -348,7 +365,9 @@ class AccessMatrixTest {
         }
         String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
                 .replace("/admin/servers/{name}", "/admin/servers/alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
-                .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile");
+                .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile")
+                // Each caller's own files: a file that is not there (bob and admin reach only their own homes).
+                .replace("{user}/{path*}", (caller.user == null ? "alice" : caller.user) + "/nosuchfile");
         if (template.startsWith("/api/")) {
             String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
             if (template.startsWith("/api/users/{name}/server") && method.equals("POST")) {

@@ -1,0 +1,105 @@
+package org.labhub.files;
+
+import static org.labhub.files.FileRequests.io;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.labhub.auth.Scope;
+import org.labhub.storage.FileStore;
+import org.labhub.storage.Location;
+import org.labhub.storage.RelPath;
+import org.labhub.storage.TrashItem;
+import org.labhub.storage.Usage;
+import org.labhub.web.Access;
+import org.labhub.web.Exchange;
+import org.labhub.web.Routes;
+
+/** The caller's own trash (list, restore, delete for good) and a user's storage usage against their quota. */
+public final class TrashApi implements Routes.Provider {
+    private final FileStore files;
+
+    public TrashApi(FileStore files) {
+        this.files = files;
+    }
+
+    @Override
+    public void register(Routes r) {
+        Access files = Access.user(Scope.FILES);
+        r.get("/api/trash", files, this::list, "What is in your trash, newest first")
+         .post("/api/trash/{id}/restore", files, this::restore,
+                 "Put a trashed item back where it was, or at {\"to\":\"<path>\"} in your home (409 if something is there)")
+         .delete("/api/trash/{id}", files, this::deleteOne, "Delete one trashed item for good")
+         .delete("/api/trash", files, this::empty, "Empty your trash")
+         .get("/api/users/{name}/usage", Access.selfOrAdmin(Scope.READ), this::usage,
+                 "A user's storage: bytes in the home and the trash, and the quota (0 = none)");
+    }
+
+    private void list(Exchange ex) {
+        String me = ex.principal().name();
+        ex.json(200, Map.of("items", io(() -> files.trashed(me)).stream().map(TrashApi::json).toList()));
+    }
+
+    /** The body of a restore: where to put the item instead of its original place (optional). */
+    public record Restore(String to) {}
+
+    private void restore(Exchange ex) {
+        String me = ex.principal().name();
+        Restore body = ex.contentLength() > 0 ? ex.jsonBody(Restore.class) : new Restore(null);
+        Optional<RelPath> to = Optional.ofNullable(body.to()).map(FileRequests::parse);
+        Location at = io(() -> files.restore(me, checkedId(ex), to));
+        ex.json(200, Map.of("path", at.owner() + "/" + at.path()));
+    }
+
+    private void deleteOne(Exchange ex) {
+        String me = ex.principal().name();
+        io(() -> {
+            files.emptyTrash(me, Optional.of(checkedId(ex)));
+            return null;
+        });
+        ex.noContent();
+    }
+
+    private void empty(Exchange ex) {
+        String me = ex.principal().name();
+        io(() -> {
+            files.emptyTrash(me, Optional.empty());
+            return null;
+        });
+        ex.noContent();
+    }
+
+    private void usage(Exchange ex) {
+        String name = ex.pathParam("name");
+        Usage u = io(() -> files.usage(name));
+        ex.json(200, json(u));
+    }
+
+    private static String checkedId(Exchange ex) {
+        String id = ex.pathParam("id");
+        if (!id.matches("[0-9a-f-]{1,64}")) {
+            throw org.labhub.web.HttpError.badRequest("not a trash id: " + id.replaceAll("[^\\x20-\\x7e]", "?"));
+        }
+        return id;
+    }
+
+    static Map<String, Object> json(Usage u) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("home_bytes", u.homeBytes());
+        m.put("trash_bytes", u.trashBytes());
+        m.put("used_bytes", u.usedBytes());
+        m.put("limit_bytes", u.limitBytes());
+        return m;
+    }
+
+    static Map<String, Object> json(TrashItem t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", t.id());
+        m.put("path", t.originalPath().toString());
+        m.put("name", t.originalPath().isRoot() ? "" : t.originalPath().name());
+        m.put("type", FileRequests.type(t.kind()));
+        m.put("size", t.sizeBytes());
+        m.put("deleted", t.deletedAt().toString());
+        return m;
+    }
+}

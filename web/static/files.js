@@ -1,0 +1,292 @@
+/* The file browser's actions, sent to the file API (/api/files, /api/uploads, /api/trash) with the page's CSRF token.
+   Large files go up in pieces: a piece that fails is sent again from the offset the hub has, not from the start. */
+"use strict";
+
+(function () {
+  const CHUNK = 8 * 1024 * 1024;
+  const RETRIES = 3;
+  const root = document.getElementById("files") || document.getElementById("trash");
+  if (!root) {
+    return;
+  }
+  const csrf = root.dataset.csrf;
+  const errorBox = document.getElementById("files-error");
+
+  function showError(message) {
+    errorBox.textContent = message;
+    errorBox.hidden = false;
+  }
+
+  function call(method, url, body) {
+    const init = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } };
+    if (body !== undefined) {
+      init.headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(body);
+    }
+    return fetch(url, init).then((r) => {
+      if (r.ok) {
+        return r.status === 204 ? null : r.json();
+      }
+      return r.json().catch(() => ({ message: r.statusText })).then((e) => { throw new Error(e.message || r.statusText); });
+    });
+  }
+
+  /** Reloads the table (and usage) in place, so the upload progress stays on screen. */
+  function refresh() {
+    return fetch(location.href, { credentials: "same-origin" }).then((r) => r.text()).then((html) => {
+      const fresh = new DOMParser().parseFromString(html, "text/html");
+      ["file-table", "usage"].forEach((id) => {
+        const now = document.getElementById(id);
+        const next = fresh.getElementById(id);
+        if (now && next) {
+          now.replaceWith(document.importNode(next, true));
+        }
+      });
+      hookDrop();
+    });
+  }
+
+  if (root.id === "trash") {
+    root.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-trash-action]");
+      if (!button) {
+        return;
+      }
+      const row = button.closest("tr");
+      const action = button.dataset.trashAction;
+      let done;
+      if (action === "restore") {
+        done = call("POST", "/api/trash/" + encodeURIComponent(row.dataset.id) + "/restore");
+      } else if (action === "delete") {
+        done = call("DELETE", "/api/trash/" + encodeURIComponent(row.dataset.id));
+      } else {
+        done = call("DELETE", "/api/trash");
+      }
+      done.then(() => location.reload(), (e) => showError(e.message));
+    });
+    return;
+  }
+
+  const api = root.dataset.api;
+  const owner = root.dataset.owner;
+  const relpath = root.dataset.relpath;
+
+  function encPath(path) {
+    return path.split("/").filter((s) => s !== "").map(encodeURIComponent).join("/");
+  }
+
+  // ---- uploads ----
+  const uploads = document.getElementById("uploads");
+  const list = document.getElementById("upload-list");
+  const overall = document.getElementById("upload-overall");
+  const overallText = document.getElementById("upload-overall-text");
+  let totalBytes = 0;
+  let sentBytes = 0;
+
+  function updateOverall() {
+    const pct = totalBytes === 0 ? 100 : Math.floor((100 * sentBytes) / totalBytes);
+    overall.value = pct;
+    overallText.textContent = pct + "%";
+  }
+
+  function send(method, url, body, onProgress) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(method, url);
+      xhr.setRequestHeader("X-CSRF-Token", csrf);
+      if (typeof body === "string") {
+        xhr.setRequestHeader("Content-Type", "application/json");
+      }
+      xhr.upload.onprogress = (e) => onProgress && onProgress(e.loaded);
+      xhr.onload = () => {
+        let data = null;
+        try { data = JSON.parse(xhr.responseText); } catch (ignored) { data = null; }
+        if (xhr.status >= 200 && xhr.status < 300) {
+          resolve(data);
+        } else {
+          const err = new Error((data && data.message) || xhr.statusText || ("HTTP " + xhr.status));
+          err.status = xhr.status;
+          reject(err);
+        }
+      };
+      xhr.onerror = () => reject(new Error("the connection failed"));
+      xhr.send(body === undefined ? null : body);
+    });
+  }
+
+  function uploadOne(file) {
+    const li = document.createElement("li");
+    li.className = "upload";
+    const label = document.createElement("span");
+    label.className = "upload-name";
+    label.textContent = file.name;
+    const bar = document.createElement("progress");
+    bar.max = 100;
+    bar.value = 0;
+    bar.setAttribute("aria-label", "Upload of " + file.name);
+    const state = document.createElement("span");
+    state.className = "upload-state muted";
+    state.textContent = "0%";
+    li.append(label, bar, state);
+    list.append(li);
+    let counted = 0;
+    const progress = (done) => {
+      sentBytes += done - counted;
+      counted = done;
+      const pct = file.size === 0 ? 100 : Math.floor((100 * done) / file.size);
+      bar.value = pct;
+      state.textContent = pct + "%";
+      updateOverall();
+    };
+    const target = owner + "/" + (relpath ? relpath + "/" : "") + file.name;
+    let work;
+    if (file.size <= CHUNK) {
+      work = send("PUT", "/api/files/" + encPath(target), file, progress);
+    } else {
+      work = call("POST", "/api/uploads", { path: target, size: file.size }).then((u) => pieces(u.id, file, 0, RETRIES, progress))
+        .then((id) => call("POST", "/api/uploads/" + encodeURIComponent(id) + "/commit", { overwrite: true }));
+    }
+    return work.then(() => {
+      progress(file.size);
+      li.classList.add("done");
+      state.textContent = "100% · done";
+    }, (e) => {
+      li.classList.add("failed");
+      state.textContent = "failed: " + e.message;
+      throw e;
+    });
+  }
+
+  /** Sends the file from {@code offset} in pieces; after a failure asks the hub where it stands and goes on from there. */
+  function pieces(id, file, offset, retries, progress) {
+    if (offset >= file.size) {
+      return Promise.resolve(id);
+    }
+    const end = Math.min(file.size, offset + CHUNK);
+    const url = "/api/uploads/" + encodeURIComponent(id) + "?offset=" + offset;
+    return send("PUT", url, file.slice(offset, end), (loaded) => progress(offset + loaded))
+      .then((u) => pieces(id, file, u.offset, RETRIES, progress), (e) => {
+        if (retries <= 0 || e.status === 507 || e.status === 403) {
+          throw e;
+        }
+        return call("GET", "/api/uploads/" + encodeURIComponent(id)).then((u) => pieces(id, file, u.offset, retries - 1, progress));
+      });
+  }
+
+  function uploadAll(files) {
+    if (!files.length) {
+      return;
+    }
+    errorBox.hidden = true;
+    uploads.hidden = false;
+    for (const f of files) {
+      totalBytes += f.size;
+    }
+    updateOverall();
+    // One after another: a class uploading at once should not open dozens of connections each.
+    let chain = Promise.resolve();
+    const failures = [];
+    for (const f of files) {
+      chain = chain.then(() => uploadOne(f).catch((e) => failures.push(f.name + ": " + e.message)));
+    }
+    chain.then(() => {
+      if (failures.length) {
+        showError("Some uploads failed. " + failures.join("; "));
+      }
+      return refresh();
+    });
+  }
+
+  const input = document.getElementById("upload-input");
+  if (input) {
+    input.addEventListener("change", () => {
+      uploadAll(Array.from(input.files));
+      input.value = "";
+    });
+  }
+
+  function hookDrop() {
+    const zone = document.getElementById("file-table");
+    if (!zone || root.dataset.writable !== "true") {
+      return;
+    }
+    zone.addEventListener("dragover", (e) => {
+      e.preventDefault();
+      zone.classList.add("dragging");
+    });
+    zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+    zone.addEventListener("drop", (e) => {
+      e.preventDefault();
+      zone.classList.remove("dragging");
+      uploadAll(Array.from(e.dataTransfer.files));
+    });
+  }
+  hookDrop();
+
+  // ---- folder, rename, move, delete, share ----
+  const mkdir = document.getElementById("mkdir-form");
+  if (mkdir) {
+    mkdir.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const name = mkdir.elements.name.value.trim();
+      call("POST", api + "/" + encodeURIComponent(name), { action: "mkdir" })
+        .then(() => { mkdir.reset(); return refresh(); }, (err) => showError("The folder could not be made: " + err.message));
+    });
+  }
+
+  function ask(dialogId, fill) {
+    const dialog = document.getElementById(dialogId);
+    const form = dialog.querySelector("form");
+    fill(form);
+    return new Promise((resolve) => {
+      dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok" ? form : null), { once: true });
+      dialog.showModal();
+    });
+  }
+
+  root.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) {
+      return;
+    }
+    const row = button.closest("tr");
+    const name = row.dataset.name;
+    const itemApi = row.dataset.api;
+    const fail = (what) => (err) => showError(what + " failed: " + err.message);
+    switch (button.dataset.action) {
+      case "rename":
+        ask("rename-dialog", (f) => { f.elements.name.value = name; }).then((f) => {
+          if (f && f.elements.name.value.trim() !== name) {
+            call("POST", itemApi, { action: "rename", name: f.elements.name.value.trim() }).then(refresh, fail("Renaming " + name));
+          }
+        });
+        break;
+      case "move":
+        ask("move-dialog", (f) => { f.elements.to.value = relpath; }).then((f) => {
+          if (f) {
+            const folder = f.elements.to.value.replace(/^\/+|\/+$/g, "");
+            const to = owner + "/" + (folder ? folder + "/" : "") + name;
+            call("POST", itemApi, { action: "move", to: to }).then(refresh, fail("Moving " + name));
+          }
+        });
+        break;
+      case "delete":
+        call("DELETE", itemApi).then(refresh, fail("Deleting " + name));
+        break;
+      case "share":
+        ask("share-dialog", (f) => {
+          document.getElementById("share-name").textContent = name;
+          document.getElementById("share-result").textContent = "";
+        }).then((f) => {
+          if (f) {
+            const body = { path: row.dataset.path, kind: f.elements.kind.value, with: f.elements.with.value.trim(),
+              permissions: f.elements.permissions.value };
+            call("POST", "/api/shares", body).then(() => showError("Shared " + name + "."), fail("Sharing " + name));
+          }
+        });
+        break;
+      default:
+        break;
+    }
+  });
+}());
