@@ -22,6 +22,8 @@ public final class SitePaths {
     public Path staging() { return root.resolve("staging"); }
     /** Deleted files, per user, until restored or expired; outside the homes so containers cannot touch it. */
     public Path trash() { return root.resolve("trash"); }
+    /** WebDAV dead properties, one file per owner, outside the homes so containers cannot edit them. */
+    public Path davProps() { return root.resolve("dav-props"); }
     public Path retainedHomes() { return root.resolve("retained-homes"); }
     public Path archives() { return root.resolve("archives"); }
     /** Sockets and other runtime-only files. */

@@ -46,6 +46,7 @@ import org.labhub.catalog.Catalog;
 import org.labhub.catalog.DataRootLock;
 import org.labhub.config.LabhubConfig;
 import org.labhub.config.SitePaths;
+import org.labhub.dav.DavRoutes;
 import org.labhub.environments.AdminEnvironmentPages;
 import org.labhub.environments.AdminProfilePages;
 import org.labhub.environments.EnvironmentScanner;
@@ -56,6 +57,7 @@ import org.labhub.environments.ImagePackages;
 import org.labhub.environments.ProfileStore;
 import org.labhub.environments.Profiles;
 import org.labhub.environments.ProfilesApi;
+import org.labhub.files.FileNamespace;
 import org.labhub.files.ShareLookup;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
@@ -72,6 +74,7 @@ import org.labhub.spawner.ServersApi;
 import org.labhub.spawner.SharedFolders;
 import org.labhub.spawner.Spawner;
 import org.labhub.storage.AtomicFiles;
+import org.labhub.storage.HomeFileStore;
 import org.labhub.storage.Homes;
 import org.labhub.users.AccountPages;
 import org.labhub.users.Accounts;
@@ -175,6 +178,9 @@ public final class Hub implements AutoCloseable {
         LoginThrottle throttle = new LoginThrottle(config.auth().throttle(), clock);
         PasswordLogin passwords = new PasswordLogin(users, hasher, throttle, audit, clock);
         Homes homes = new Homes(paths.homes());
+        HomeFileStore files = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(),
+                user -> config.storage().defaultQuotaBytes(), clock);
+        FileNamespace fileNamespace = new FileNamespace(ShareLookup.NONE);
         byte[] secret = secretKey(paths);
 
         // Environments (kernel images) and resource profiles: what users may start, and with how much.
@@ -213,7 +219,8 @@ public final class Hub implements AutoCloseable {
                 new UsersApi(accounts, users, groupStore, serversApi::serversOf),
                 serversApi,
                 tokensApi,
-                new GroupsApi(groups)));
+                new GroupsApi(groups),
+                new DavRoutes(files, fileNamespace, paths.davProps(), clock)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
 

@@ -261,6 +261,31 @@ public final class Exchange {
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
     }
 
+    /** The request body as a stream, for handlers that read it themselves (WebDAV uploads and XML bodies). */
+    public Content.Source body() {
+        bodyRead = true;
+        return request;
+    }
+
+    /** The {@code #fragment} of the request URI, which a client should never send (a DELETE must not drop it and hit the folder). */
+    public Optional<String> uriFragment() {
+        return Optional.ofNullable(request.getHttpURI().getFragment());
+    }
+
+    /** The request's length in bytes, or -1 when the client did not say (chunked). */
+    public long bodyLength() {
+        return request.getLength();
+    }
+
+    /**
+     * Takes over the response for a streamed answer: the caller sets status and headers on {@link #response()},
+     * writes the body, and completes the returned callback exactly once.
+     */
+    public Callback takeOver() {
+        markResponded();
+        return callback;
+    }
+
     public boolean responded() { return responded; }
     boolean deferred() { return deferred; }
     Request request() { return request; }
