@@ -150,6 +150,7 @@ final class WebDavBench {
         List<String> labels = new ArrayList<>();
         servers.forEach(s -> labels.add(s.label()));
         labels.add("cp");
+        labels.add("cp+fsync");
 
         note("PUT " + what);
         Map<String, List<Double>> put = rates(labels);
@@ -161,10 +162,15 @@ final class WebDavBench {
                 sync();
                 double seconds;
                 Path stored;
-                if (label.equals("cp")) {
-                    stored = cpDir.resolve(name);
+                if (label.startsWith("cp")) {
+                    // cp+fsync: what labhub's store does on top (fsync of the file, then of its folder), by sync(1).
+                    boolean fsync = label.equals("cp+fsync");
+                    stored = cpDir.resolve((fsync ? "fsync-" : "") + name);
                     long s0 = System.nanoTime();
                     command(List.of("cp", big.toString(), stored.toString()), Duration.ofMinutes(10));
+                    if (fsync) {
+                        command(List.of("sync", stored.toString(), cpDir.toString()), Duration.ofMinutes(10));
+                    }
                     seconds = (System.nanoTime() - s0) / 1e9;
                 } else {
                     Side side = side(servers, label);
@@ -183,8 +189,8 @@ final class WebDavBench {
             }
             System.out.printf("webdav:   PUT %s, round %d: %s%n", what, r + 1, line);
         }
-        summary("PUT " + what + " (" + (rounds) + " rounds, median; cp = cp of the same file to the same filesystem, no sync)",
-                put, "cp");
+        summary("PUT " + what + " (" + rounds + " rounds, median; cp = cp of the same file to the same filesystem; cp+fsync = "
+                + "cp, then sync(1) of the copy and its folder, as labhub's store does and nginx does not)", put, "cp");
 
         note("GET " + what);
         Map<String, List<Double>> get = rates(labels);
@@ -192,6 +198,9 @@ final class WebDavBench {
             StringBuilder line = new StringBuilder();
             for (int k = 0; k < labels.size(); k++) {
                 String label = labels.get((k + r) % labels.size());
+                if (label.equals("cp+fsync")) {
+                    continue;
+                }
                 double seconds = label.equals("cp") ? read(big) : get(client, side(servers, label), "big-1.bin", size);
                 get.get(label).add(size / 1e6 / seconds);
                 line.append(String.format(Locale.ROOT, "%s%s %.0f MB/s (%s)", line.length() == 0 ? "" : " | ", label.equals("cp") ? "read" : label,
@@ -200,7 +209,11 @@ final class WebDavBench {
             System.out.printf("webdav:   GET %s, round %d: %s%n", what, r + 1, line);
         }
         Map<String, List<Double>> renamed = new LinkedHashMap<>();
-        get.forEach((k, v) -> renamed.put(k.equals("cp") ? "read" : k, v));
+        get.forEach((k, v) -> {
+            if (!k.equals("cp+fsync")) {
+                renamed.put(k.equals("cp") ? "read" : k, v);
+            }
+        });
         summary("GET " + what + " (" + rounds + " rounds, median; read = the file read in this JVM through a FileChannel, 1 MiB at a time)",
                 renamed, "read");
     }
