@@ -285,15 +285,17 @@ final class WebDavBench {
         note("PROPFIND");
         Map<String, List<Double>> latencies = rates(servers.stream().map(Side::label).toList());
         Map<String, Integer> sizes = new LinkedHashMap<>();
+        Map<String, String> samples = new LinkedHashMap<>();
         for (Side side : servers) {
             for (int w = 0; w < 2; w++) {
-                propfindOnce(client, side, files, sizes);
+                propfindOnce(client, side, files, sizes, samples);
             }
         }
+        samples.forEach((label, sample) -> System.out.printf("webdav: PROPFIND answer for one file, %s: %s%n", label, sample));
         for (int r = 0; r < reps; r++) {
             for (int k = 0; k < servers.size(); k++) {
                 Side side = servers.get((k + r) % servers.size());
-                latencies.get(side.label()).add(propfindOnce(client, side, files, sizes));
+                latencies.get(side.label()).add(propfindOnce(client, side, files, sizes, samples));
             }
         }
         StringBuilder sum = new StringBuilder();
@@ -306,7 +308,8 @@ final class WebDavBench {
                 + "%d each after 2 warm-up, one connection: %s%s%n", files, reps, sum, ratioNote(latencies, "p50 latency", false));
     }
 
-    private static double propfindOnce(HttpClient client, Side side, int files, Map<String, Integer> sizes) throws Exception {
+    private static double propfindOnce(HttpClient client, Side side, int files, Map<String, Integer> sizes, Map<String, String> samples)
+            throws Exception {
         Request request = side.request(client, "PROPFIND", "many/").headers(h -> h.put("Depth", "1"))
                 .body(new BytesRequestContent("application/xml; charset=utf-8", PROPFIND_BODY.getBytes(StandardCharsets.UTF_8)))
                 .timeout(2, TimeUnit.MINUTES);
@@ -327,6 +330,15 @@ final class WebDavBench {
             throw new IllegalStateException(side.label() + ": PROPFIND many/ listed " + count + " resources, not " + (files + 1));
         }
         sizes.put(side.label(), response.getContent().length);
+        int at = body.indexOf("file-00000.txt");
+        if (at >= 0 && !samples.containsKey(side.label())) {
+            int start = body.lastIndexOf("<", body.lastIndexOf("response", at));
+            int end = body.indexOf("response>", at);
+            if (start >= 0 && end > at) {
+                String element = body.substring(start, end + "response>".length()).replaceAll(">\\s+<", "><");
+                samples.put(side.label(), element + " (" + element.getBytes(StandardCharsets.UTF_8).length + " bytes)");
+            }
+        }
         return seconds;
     }
 
@@ -520,6 +532,9 @@ final class WebDavBench {
             double ngx = Stats.median(rates.get("nginx"));
             ratios = String.format(Locale.ROOT, "; labhub/nginx %s (aim >= %.1f: %s), labhub/%s %s", Stats.ratio(labhub, ngx), TARGET,
                     labhub / ngx >= TARGET ? "met" : "MISSED", floor, Stats.ratio(labhub, Stats.median(rates.get(floor))));
+            if (rates.containsKey("cp+fsync")) {
+                ratios += ", labhub/cp+fsync " + Stats.ratio(labhub, Stats.median(rates.get("cp+fsync")));
+            }
         } else {
             ratios = "; labhub not measured";
         }
