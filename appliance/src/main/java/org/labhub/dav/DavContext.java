@@ -36,11 +36,12 @@ final class DavContext {
 
     /** The request's own resource: its path checked (400 with the reason) and resolved for the caller. */
     DavResource resource(Exchange ex) {
-        String user = ex.pathParam("user");
+        // Jetty's canonical path decodes only unreserved characters; space, '#', '?' and the like stay encoded
+        String user = DavUrls.decode(ex.pathParam("user"));
         RelPath path;
         try {
             RelPath.checkName(user);
-            path = RelPath.parse(ex.pathParam("path"));
+            path = RelPath.parse(DavUrls.decode(ex.pathParam("path")));
         } catch (RelPath.BadPath e) {
             throw HttpError.badRequest(e.getMessage());
         }

@@ -52,7 +52,6 @@ final class DavPropfind {
         if (!depth.get().equals("0") && !depth.get().equals("1")) {
             throw HttpError.badRequest("Depth must be 0 or 1");
         }
-        Asked asked = parse(body);
         DavResource r = dav.resource(ex);
         Entry self = null;
         Location at = null;
@@ -60,6 +59,7 @@ final class DavPropfind {
             at = r.real(Permission.READ);
             self = dav.stat(at).orElseThrow(() -> HttpError.notFound("there is nothing at /" + r.user() + "/" + r.path()));
         }
+        Asked asked = parse(body);
         DavContext.XmlAnswer answer = DavContext.xmlResponse(ex, 207);
         try {
             XMLStreamWriter w = answer.w;

@@ -29,10 +29,10 @@ final class DavProppatch {
 
     void handle(Exchange ex) throws Exception {
         byte[] body = DavContext.xmlBody(ex);
-        List<Op> ops = parse(body);
         DavResource r = dav.resource(ex);
         Location at = r.real(Permission.UPDATE);
         dav.stat(at).orElseThrow(() -> HttpError.notFound("there is nothing at /" + r.user() + "/" + r.path()));
+        List<Op> ops = parse(body);
         dav.checkWrite(ex, r, at, false, false);
         Map<String, String> props = new LinkedHashMap<>(dav.props.get(at));
         Map<String, Integer> status = new LinkedHashMap<>();

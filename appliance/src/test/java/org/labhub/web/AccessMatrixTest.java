@@ -113,6 +113,9 @@ class AccessMatrixTest {
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
+        for (String m : List.of("OPTIONS", "GET", "PUT", "DELETE", "MKCOL", "COPY", "MOVE", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK")) {
+            PROMISE.put(m + " /dav/{user}/{path*}", "user:files");
+        }
     }
 
     /** The callers. Each is a user (or nobody) holding a token with some scopes, or a browser session. */
@@ -149,6 +152,7 @@ class AccessMatrixTest {
 
     static TestHub hub;
     static final Map<Caller, HubClient> clients = new LinkedHashMap<>();
+    static final Map<Caller, String> tokens = new LinkedHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -170,6 +174,7 @@ class AccessMatrixTest {
                 String token = admin.api("POST", "/api/users/" + c.user + "/tokens", "{\"scopes\":[" + scopes + "]}")
                         .expectStatus(201).json("token");
                 clients.put(c, hub.client().withToken(token));
+                tokens.put(c, token);
             }
         }
         HubClient aliceSession = hub.client();
@@ -238,6 +243,53 @@ class AccessMatrixTest {
         assertThat(page.location()).isEqualTo("/");
     }
 
+    /**
+     * HTTP Basic is accepted only where a route says so: a user name with an app password (an API token) on the
+     * WebDAV routes, never the login password there, and no Basic at all on routes that take none.
+     */
+    @Test
+    void basicCredentialsWorkExactlyOnTheRoutesThatTakeThem() {
+        List<String> wrong = new ArrayList<>();
+        String appPassword = basic("alice", tokens.get(Caller.ALICE));
+        String loginPassword = basic("alice", "alice-password-1");
+        for (Route r : hub.hub().routes()) {
+            boolean dav = r.basic() == Route.Basic.APP_PASSWORD;
+            if (!dav && !r.method().equals("GET")) {
+                continue; // a wrongly accepted Basic write would change things later calls rely on
+            }
+            String path = r.template().replace("{user}", "alice").replace("{path*}", "matrix-nothing/here")
+                    .replace("{name}", "alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
+                    .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile");
+            int withToken = refusedAs401(basicCall(r.method(), path, appPassword));
+            int withPassword = refusedAs401(basicCall(r.method(), path, loginPassword));
+            if (dav && (withToken == 401 || withToken == 403)) {
+                wrong.add(r.method() + " " + r.template() + ": app password refused with " + withToken);
+            }
+            if (withPassword != 401 && (dav || r.basic() == Route.Basic.NONE)) {
+                wrong.add(r.method() + " " + r.template() + ": login password as Basic got " + withPassword);
+            }
+            if (!dav && withToken != 401) {
+                wrong.add(r.method() + " " + r.template() + ": app password as Basic got " + withToken);
+            }
+        }
+        assertThat(wrong).as("routes where Basic is accepted or refused against their declaration").isEmpty();
+    }
+
+    /** A page's 401 reaches browsers as a redirect to the login page. */
+    private static int refusedAs401(HubClient.Res res) {
+        return res.status() == 303 && res.location().startsWith("/login?next=") ? 401 : res.status();
+    }
+
+    private static String basic(String user, String password) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + password).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    private static HubClient.Res basicCall(String method, String path, String authorization) {
+        HubClient c = hub.client();
+        return c.send(HttpRequest.newBuilder(java.net.URI.create(c.base() + path)).method(method, HttpRequest.BodyPublishers.noBody()),
+                Map.of("Authorization", authorization, "Destination", "/dav/alice/matrix-nothing/there", "Depth", "0"));
+    }
+
     enum Outcome { ALLOWED, DENIED, CSRF }
 
     private static Outcome expected(String promise, Caller caller, String method) {
@@ -284,6 +336,11 @@ class AccessMatrixTest {
      */
     private static HubClient.Res call(Caller caller, String method, String template) {
         HubClient c = clients.get(caller);
+        if (template.startsWith("/dav/")) {
+            // A folder that does not exist: writes that get past the access check fail with 404/409, changing nothing.
+            return c.send(HttpRequest.newBuilder(java.net.URI.create(c.base() + "/dav/alice/matrix-nothing/here"))
+                    .method(method, HttpRequest.BodyPublishers.noBody()), Map.of("Destination", "/dav/alice/matrix-nothing/there", "Depth", "0"));
+        }
         String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
                 .replace("/admin/servers/{name}", "/admin/servers/alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
                 .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile");

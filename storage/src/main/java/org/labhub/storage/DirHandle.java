@@ -23,6 +23,8 @@ import java.util.Set;
  */
 final class DirHandle implements Closeable {
     private static final LinkOption NOFOLLOW = LinkOption.NOFOLLOW_LINKS;
+    /** Relative to a handle, "." is the handle's own directory (and never a link). */
+    private static final Path DOT = Path.of(".");
 
     private final SecureDirectoryStream<Path> sds;
 
@@ -95,7 +97,7 @@ final class DirHandle implements Closeable {
 
     /** A second handle on this same directory (openat of "."), for a second pass over its names. */
     DirHandle again() throws IOException {
-        return new DirHandle(sds.newDirectoryStream(Path.of("."), NOFOLLOW));
+        return new DirHandle(sds.newDirectoryStream(DOT, NOFOLLOW));
     }
 
     /** The names in this directory, read as they are needed (once per handle: see {@link #again}). */

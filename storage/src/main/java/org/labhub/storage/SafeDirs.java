@@ -4,7 +4,6 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileSystem;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -45,8 +44,6 @@ final class SafeDirs {
                 throw new FileError(FileError.Reason.NOT_FOUND, at + " does not exist");
             }
             throw e;
-        } catch (NotDirectoryException e) {
-            throw new FileError(FileError.Reason.NOT_A_DIRECTORY, at + " is not a folder");
         }
     }
 
@@ -78,8 +75,6 @@ final class SafeDirs {
                     boolean missing = e.reason() == FileError.Reason.NOT_FOUND && missingParentIsError && above != null;
                     throw missing ? new FileError(FileError.Reason.PARENT_MISSING,
                             "the folder \"" + n + "\" of " + owner + ":/" + path + " does not exist") : e;
-                } catch (NotDirectoryException e) {
-                    throw new FileError(FileError.Reason.NOT_A_DIRECTORY, "\"" + n + "\" in " + owner + ":/" + path + " is not a folder");
                 }
                 if (above != null) {
                     above.close();

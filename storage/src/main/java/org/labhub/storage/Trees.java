@@ -16,10 +16,20 @@ import java.util.Set;
  * looked at with {@code lstat} only, never descended into (deleting one removes the link, not its target).
  */
 final class Trees {
+    /**
+     * How deep a walk goes: each level holds one open descriptor and one stack frame, and a container can nest
+     * folders without end. Deeper content is not counted by {@link #size}; delete and copy refuse it with an IOException.
+     */
+    static final int MAX_DEPTH = 256;
+
     private Trees() {}
 
     /** Bytes of regular files under {@code name} (or of {@code name} itself); links and special files count 0. */
     static long size(DirHandle parent, Path name) throws IOException {
+        return size(parent, name, 0);
+    }
+
+    private static long size(DirHandle parent, Path name, int depth) throws IOException {
         Optional<BasicFileAttributes> a = parent.lstat(name);
         if (a.isEmpty()) {
             return 0;
@@ -27,58 +37,69 @@ final class Trees {
         if (a.get().isRegularFile()) {
             return a.get().size();
         }
-        if (!a.get().isDirectory()) {
+        if (!a.get().isDirectory() || depth >= MAX_DEPTH) {
             return 0;
         }
         try (DirHandle d = parent.openDir(name)) {
-            return contentSize(d);
+            return walkSize(d, depth + 1);
         } catch (FileError e) {
             return 0; // swapped for a link or removed since the lstat: nothing of this home to count
         }
     }
 
-    /** Bytes of regular files inside the open folder {@code dir}. */
+    /** Bytes of regular files inside the open folder {@code dir} (read through a second handle, so {@code dir} stays unread). */
     static long contentSize(DirHandle dir) throws IOException {
-        long total = 0;
         try (DirHandle pass = dir.again()) {
-            for (Iterator<Path> it = pass.names(); it.hasNext(); ) {
-                total += size(pass, it.next());
-            }
+            return walkSize(pass, 0);
+        }
+    }
+
+    private static long walkSize(DirHandle dir, int depth) throws IOException {
+        long total = 0;
+        for (Iterator<Path> it = dir.names(); it.hasNext(); ) {
+            total += size(dir, it.next(), depth);
         }
         return total;
     }
 
     /** Deletes {@code name} and, for a folder, everything in it, returning the bytes freed; links are removed, never followed. */
     static long delete(DirHandle parent, Path name) throws IOException {
+        return delete(parent, name, 0);
+    }
+
+    private static long delete(DirHandle parent, Path name, int depth) throws IOException {
         Optional<BasicFileAttributes> a = parent.lstat(name);
         if (a.isEmpty()) {
             return 0;
         }
-        long freed = 0;
-        if (a.get().isDirectory()) {
-            try (DirHandle d = parent.openDir(name)) {
-                for (Iterator<Path> it = d.names(); it.hasNext(); ) {
-                    freed += delete(d, it.next());
-                }
-            } catch (FileError e) {
-                if (e.reason() == FileError.Reason.SYMLINK) {
-                    parent.deleteFile(name); // became a link after the lstat: remove the link itself
-                    return 0;
-                }
-                if (e.reason() == FileError.Reason.NOT_FOUND) {
-                    return 0;
-                }
-                throw e;
+        if (!a.get().isDirectory()) {
+            try {
+                parent.deleteFile(name);
+            } catch (NoSuchFileException e) {
+                return 0;
             }
-            parent.deleteDirectory(name);
-            return freed;
+            return a.get().isRegularFile() ? a.get().size() : 0;
         }
-        try {
-            parent.deleteFile(name);
-        } catch (NoSuchFileException e) {
-            return 0;
+        if (depth >= MAX_DEPTH) {
+            throw new IOException("folders are nested more than " + MAX_DEPTH + " deep; not deleted");
         }
-        return a.get().isRegularFile() ? a.get().size() : 0;
+        long freed = 0;
+        try (DirHandle d = parent.openDir(name)) {
+            for (Iterator<Path> it = d.names(); it.hasNext(); ) {
+                freed += delete(d, it.next(), depth + 1);
+            }
+        } catch (FileError e) {
+            if (e.reason() == FileError.Reason.SYMLINK) {
+                parent.deleteFile(name); // became a link after the lstat: remove the link itself
+                return 0;
+            }
+            if (e.reason() == FileError.Reason.NOT_FOUND) {
+                return 0;
+            }
+            throw e;
+        }
+        parent.deleteDirectory(name);
+        return freed;
     }
 
     /** Counts bytes copied, and refuses with {@code QUOTA_EXCEEDED} once more than the allowance would be. */
@@ -126,6 +147,13 @@ final class Trees {
      * paths are safe); links and special files are skipped.
      */
     static void copyContent(DirHandle dir, Path target, Budget budget) throws IOException {
+        copyContent(dir, target, budget, 0);
+    }
+
+    private static void copyContent(DirHandle dir, Path target, Budget budget, int depth) throws IOException {
+        if (depth >= MAX_DEPTH) {
+            throw new IOException("folders are nested more than " + MAX_DEPTH + " deep; not copied");
+        }
         for (Iterator<Path> it = dir.names(); it.hasNext(); ) {
             Path name = it.next();
             Optional<BasicFileAttributes> a = dir.lstat(name);
@@ -133,24 +161,20 @@ final class Trees {
                 continue;
             }
             Path to = target.resolve(name);
-            if (a.get().isRegularFile()) {
-                try {
+            try {
+                if (a.get().isRegularFile()) {
                     copyFile(dir, name, to, budget);
-                } catch (FileError e) {
-                    if (e.reason() == FileError.Reason.QUOTA_EXCEEDED) {
-                        throw e;
-                    }
-                    // swapped for a link or removed since the lstat: skipped like any link
-                }
-            } else if (a.get().isDirectory()) {
-                try (DirHandle sub = dir.openDir(name)) {
-                    Files.createDirectory(to);
-                    copyContent(sub, to, budget);
-                } catch (FileError e) {
-                    if (e.reason() == FileError.Reason.QUOTA_EXCEEDED) {
-                        throw e;
+                } else if (a.get().isDirectory()) {
+                    try (DirHandle sub = dir.openDir(name)) {
+                        Files.createDirectory(to);
+                        copyContent(sub, to, budget, depth + 1);
                     }
                 }
+            } catch (FileError e) {
+                if (e.reason() == FileError.Reason.QUOTA_EXCEEDED) {
+                    throw e;
+                }
+                // swapped for a link or removed since the lstat: skipped like any link
             }
         }
     }

@@ -84,6 +84,36 @@ class HomeFileStoreUploadTest {
     }
 
     @Test
+    void constructionFailsClearlyWhenStagingIsOnAnotherFilesystemThanTheHomes() throws Exception {
+        Path shm = Path.of("/dev/shm");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(shm)
+                && !Files.getFileStore(shm).equals(Files.getFileStore(data)), "needs /dev/shm on another filesystem");
+        Path elsewhere = Files.createTempDirectory(shm, "labhub-staging");
+        try {
+            assertThatThrownBy(() -> new HomeFileStore(f.homes, elsewhere, f.trash, o -> 0, f.clock))
+                    .isInstanceOf(java.io.IOException.class).hasMessageContaining("same filesystem").hasMessageContaining("EXDEV");
+        } finally {
+            FileTrees.delete(elsewhere);
+        }
+    }
+
+    @Test
+    void foldersNestedDeeperThanTheWalkLimitFailDeletionClearlyInsteadOfExhaustingTheStack() throws Exception {
+        Path deep = f.home("alice").resolve("deep");
+        Path p = deep;
+        for (int i = 0; i < Trees.MAX_DEPTH + 5; i++) {
+            p = p.resolve("d");
+        }
+        Files.createDirectories(p);
+        Files.write(p.resolve("x"), new byte[7]);
+        f.clock.advance(java.time.Duration.ofMinutes(2));
+        assertThat(f.store.usage("alice").homeBytes()).isZero();
+        assertThatThrownBy(() -> f.store.deletePermanently(at("alice", "deep")))
+                .isInstanceOf(java.io.IOException.class).hasMessageContaining("nested");
+        FileTrees.delete(deep);
+    }
+
+    @Test
     void etagChangesWhenTheContentChanges() throws Exception {
         String first = f.put(at("alice", "a.txt"), "one").etag();
         String second = f.put(at("alice", "a.txt"), "three").etag();
