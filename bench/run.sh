@@ -389,7 +389,7 @@ run_webdav() {
   bench_java webdav --tmp "$TMP" --hub-url "$HUB_URL" --hub-data "$HUB_DATA" --hub-pid "$HUB_PID" \
     --nginx-url "$NGINX_URL" --nginx-root "$NGINX_ROOT" --nginx-user "$NGINX_USER" --nginx-password "$NGINX_PASSWORD" \
     --big-mib "${BENCH_WEBDAV_MIB:-1024}" --rounds 3 --propfind-files "${BENCH_WEBDAV_FILES:-10000}" --propfind-reps 20 \
-    --upload-files "${BENCH_WEBDAV_FILES:-10000}" --rclone-files "${BENCH_WEBDAV_RCLONE_FILES:-2000}" --upload-rounds 2 --transfers 8
+    --upload-files "${BENCH_WEBDAV_FILES:-10000}" --rclone-files "${BENCH_WEBDAV_RCLONE_FILES:-2000}" --upload-rounds "${BENCH_WEBDAV_ROUNDS:-2}" --transfers 8
   stop_pid "$HUB_PID"
   stop_pid "$NGINX_PID"
 }
