@@ -303,6 +303,11 @@ webdav_missing() {
   fi
 }
 
+# True when something accepts connections on 127.0.0.1:$1 (bash's /dev/tcp: no ss or curl needed).
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 # start_nginx: our own nginx (not Debian's service) with the WebDAV modules and Basic auth, on 127.0.0.1 and a free
 # port, everything under $TMP/nginx. Sets NGINX_PID, NGINX_URL, NGINX_ROOT, NGINX_USER, NGINX_PASSWORD.
 start_nginx() {
@@ -316,7 +321,7 @@ start_nginx() {
   (($(id -u) == 0)) && user_line='user root;'
   for ((tries = 0; tries < 20; tries++)); do
     port=$((20000 + RANDOM % 40000))
-    [[ -n $(ss -Htln "sport = :$port" 2>/dev/null) ]] && continue
+    port_open "$port" && continue
     cat >"$dir/nginx.conf" <<EOF
 $user_line
 load_module $module;
@@ -353,7 +358,8 @@ EOF
     pid=$!
     PIDS+=("$pid")
     for ((i = 0; i < 50; i++)); do
-      if [[ -s $dir/nginx.pid ]] && [[ -n $(ss -Htln "sport = :$port" 2>/dev/null) ]]; then
+      # nginx writes its pid file only after it has bound its sockets.
+      if [[ -s $dir/nginx.pid ]] && kill -0 "$pid" 2>/dev/null && port_open "$port"; then
         NGINX_PID=$pid NGINX_URL=http://127.0.0.1:$port/
         return 0
       fi
