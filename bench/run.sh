@@ -7,9 +7,10 @@
 # spawn starts real notebook containers: it needs root, Podman and the image localhost/labhub/kernel-minimal:latest
 # (./labhub kernels build), and removes every container it made, also after a failure or Ctrl-C. proxy needs the same,
 # and compares with configurable-http-proxy, which it installs once with npm into bench/target/chp (node >= 20 and npm;
-# without them that side is skipped): the only download of any benchmark, and not at every run. webdav compares the
+# without them that side is skipped), once, not at every run. webdav compares the
 # hub's /dav/ with an nginx of its own (Debian's nginx and libnginx-mod-http-dav-ext) and rclone uploads; as root it
-# installs those Debian packages when missing (apt-get, never leaving Debian's nginx service running).
+# installs those Debian packages when missing (apt-get, never leaving Debian's nginx service running). Those two
+# installs are the only downloads of any benchmark; nothing is downloaded while a benchmark is measured.
 # The output is also kept in bench/target/last-run.txt.
 set -euo pipefail
 
@@ -25,7 +26,7 @@ SPAWN_IMAGE=localhost/labhub/kernel-minimal:latest
 SETTLE_SECONDS=10
 
 usage() {
-  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy|webdav]   (no NAME: all six; spawn alone about 3 minutes, proxy about 3, webdav about 5)"
+  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy|webdav]   (no NAME: all six; spawn alone about 3 minutes, proxy about 3, webdav about 7)"
 }
 
 case ${1:-} in
