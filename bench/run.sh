@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users, login, spawn or proxy; none runs all five.
+# bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users, login, spawn, proxy or webdav;
+# none runs all six.
 # Each prints its result next to a baseline measured in the same run, and a ratio. The hub always runs as its own
 # process (the real jar), on 127.0.0.1, a port it picks itself, a fresh data root under a temp folder, and its default
 # configuration: LABHUB_* variables of this shell are not passed on (LABHUB_JAVA_OPTS is, as ./labhub run does).
 # spawn starts real notebook containers: it needs root, Podman and the image localhost/labhub/kernel-minimal:latest
 # (./labhub kernels build), and removes every container it made, also after a failure or Ctrl-C. proxy needs the same,
 # and compares with configurable-http-proxy, which it installs once with npm into bench/target/chp (node >= 20 and npm;
-# without them that side is skipped): the only download of any benchmark, and not at every run.
+# without them that side is skipped), once, not at every run. webdav compares the
+# hub's /dav/ with an nginx of its own (Debian's nginx and libnginx-mod-http-dav-ext) and rclone uploads; as root it
+# installs those Debian packages when missing (apt-get, never leaving Debian's nginx service running). Those two
+# installs are the only downloads of any benchmark; nothing is downloaded while a benchmark is measured.
 # The output is also kept in bench/target/last-run.txt.
 set -euo pipefail
 
@@ -15,19 +19,19 @@ cd "$ROOT"
 # BENCH_HUB_JAR runs the benchmarks against another build (an older commit's jar, with its lib/ beside it).
 HUB_JAR=${BENCH_HUB_JAR:-$ROOT/appliance/target/labhub.jar}
 BENCH_JAR=$ROOT/bench/target/labhub-bench.jar
-ALL=(startup api-users login spawn proxy)
+ALL=(startup api-users login spawn proxy webdav)
 CHP_VERSION=5.3.0
 CHP_DIR=$ROOT/bench/target/chp
 SPAWN_IMAGE=localhost/labhub/kernel-minimal:latest
 SETTLE_SECONDS=10
 
 usage() {
-  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy]   (no NAME: all five, about 9 minutes; spawn alone about 3, proxy about 3)"
+  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy|webdav]   (no NAME: all six; spawn alone about 3 minutes, proxy about 3, webdav about 7)"
 }
 
 case ${1:-} in
   '') SELECTED=("${ALL[@]}") ;;
-  startup | api-users | login | spawn | proxy) SELECTED=("$1") ;;
+  startup | api-users | login | spawn | proxy | webdav) SELECTED=("$1") ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -265,6 +269,138 @@ run_proxy() {
     --seconds 3 --rounds 3 --executions 300 --download-mib 1024
 }
 
+# webdav: what it needs and cannot install, or nothing. As root, missing Debian packages are installed first.
+WEBDAV_PACKAGES=(nginx libnginx-mod-http-dav-ext rclone)
+dav_ext_module() {
+  local f
+  for f in /usr/lib/nginx/modules/ngx_http_dav_ext_module.so /usr/share/nginx/modules/ngx_http_dav_ext_module.so; do
+    [[ -f $f ]] && { echo "$f"; return 0; }
+  done
+  return 1
+}
+
+webdav_missing() {
+  if command -v nginx >/dev/null 2>&1 && dav_ext_module >/dev/null && command -v rclone >/dev/null 2>&1 \
+    && command -v openssl >/dev/null 2>&1; then
+    return 0
+  fi
+  if (($(id -u) != 0)); then
+    echo "it needs nginx, libnginx-mod-http-dav-ext, rclone and openssl (as root: apt-get install -y --no-install-recommends ${WEBDAV_PACKAGES[*]} openssl)"
+    return 0
+  fi
+  echo "bench: installing ${WEBDAV_PACKAGES[*]} (apt-get, once; Debian's nginx service is kept from starting)" >&2
+  # policy-rc.d exit 101: the packages' maintainer scripts may not start services, so Debian's nginx never takes port 80.
+  local policy=/usr/sbin/policy-rc.d had_policy=0 ok=1
+  if [[ -e $policy ]]; then had_policy=1; cp -p "$policy" "$TMP/policy-rc.d.saved"; fi
+  printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${WEBDAV_PACKAGES[@]}" openssl >"$TMP/apt.log" 2>&1 || ok=0
+  if ((had_policy)); then cp -p "$TMP/policy-rc.d.saved" "$policy"; else rm -f "$policy"; fi
+  # And for later boots: the service stays off (a no-op without systemd).
+  if command -v systemctl >/dev/null 2>&1 && [[ -d /run/systemd/system ]]; then
+    systemctl disable --now nginx >/dev/null 2>&1 || true
+  fi
+  if ((!ok)) || ! dav_ext_module >/dev/null || ! command -v rclone >/dev/null 2>&1; then
+    echo "apt-get install ${WEBDAV_PACKAGES[*]} failed: $(tail -n 3 "$TMP/apt.log" | tr '\n' ' ')"
+  fi
+}
+
+# True when something accepts connections on 127.0.0.1:$1 (bash's /dev/tcp: no ss or curl needed).
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# start_nginx: our own nginx (not Debian's service) with the WebDAV modules and Basic auth, on 127.0.0.1 and a free
+# port, everything under $TMP/nginx. Sets NGINX_PID, NGINX_URL, NGINX_ROOT, NGINX_USER, NGINX_PASSWORD.
+start_nginx() {
+  local dir=$TMP/nginx module port i tries pid user_line=''
+  module=$(dav_ext_module)
+  mkdir -p "$dir"/{root,body,proxy,fastcgi,uwsgi,scgi,logs}
+  NGINX_ROOT=$dir/root NGINX_USER=alice NGINX_PASSWORD=$(openssl rand -hex 24)
+  # apr1 (nginx's own MD5-based crypt, about as costly per request as labhub's token check); -5 (SHA-crypt, 5000
+  # rounds) would add about a millisecond to each of nginx's requests.
+  printf '%s:%s\n' "$NGINX_USER" "$(openssl passwd -apr1 "$NGINX_PASSWORD")" >"$dir/htpasswd"
+  (($(id -u) == 0)) && user_line='user root;'
+  for ((tries = 0; tries < 20; tries++)); do
+    port=$((20000 + RANDOM % 40000))
+    port_open "$port" && continue
+    cat >"$dir/nginx.conf" <<EOF
+$user_line
+load_module $module;
+worker_processes auto;
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log $dir/logs/access.log;
+  sendfile on;
+  keepalive_requests 100000;
+  client_body_temp_path $dir/body;
+  proxy_temp_path $dir/proxy;
+  fastcgi_temp_path $dir/fastcgi;
+  uwsgi_temp_path $dir/uwsgi;
+  scgi_temp_path $dir/scgi;
+  default_type application/octet-stream;
+  server {
+    listen 127.0.0.1:$port;
+    root $dir/root;
+    location / {
+      auth_basic "bench";
+      auth_basic_user_file $dir/htpasswd;
+      dav_methods PUT DELETE MKCOL COPY MOVE;
+      dav_ext_methods PROPFIND OPTIONS;
+      create_full_put_path on;
+      client_max_body_size 0;
+    }
+  }
+}
+EOF
+    : >"$dir/logs/error.log"
+    nginx -p "$dir" -e "$dir/logs/error.log" -c "$dir/nginx.conf" -g 'daemon off;' >"$dir/logs/stdout.log" 2>&1 &
+    pid=$!
+    PIDS+=("$pid")
+    for ((i = 0; i < 50; i++)); do
+      # nginx writes its pid file only after it has bound its sockets.
+      if [[ -s $dir/nginx.pid ]] && kill -0 "$pid" 2>/dev/null && port_open "$port"; then
+        NGINX_PID=$pid NGINX_URL=http://127.0.0.1:$port/
+        return 0
+      fi
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.1
+    done
+    if grep -qs 'Address already in use' "$dir/logs/error.log" "$dir/logs/stdout.log"; then
+      stop_pid "$pid"
+      continue
+    fi
+    echo "bench: nginx did not start; its log:" >&2
+    cat "$dir/logs/error.log" "$dir/logs/stdout.log" >&2
+    exit 1
+  done
+  echo "bench: found no free port for nginx" >&2
+  exit 1
+}
+
+# webdav: PUT/GET of 1 GiB, PROPFIND Depth 1 on 10,000 files, rclone upload of 10,000 small files; labhub against
+# our nginx (and cp / a plain read as the disk's floor), interleaved.
+run_webdav() {
+  local missing
+  missing=$(webdav_missing)
+  if [[ -n $missing ]]; then
+    ((${#SELECTED[@]} == 1)) && { echo "bench: webdav cannot run: $missing" >&2; exit 1; }
+    echo "webdav: SKIPPED: $missing"
+    return 0
+  fi
+  note_load webdav
+  start_nginx
+  echo "webdav: $(nginx -v 2>&1 | sed 's/^nginx version: //') with $(basename "$(dav_ext_module)") (pid $NGINX_PID, worker_processes auto); $(rclone version 2>/dev/null | head -n 1)"
+  start_hub webdav
+  bench_java webdav --tmp "$TMP" --hub-url "$HUB_URL" --hub-data "$HUB_DATA" --hub-pid "$HUB_PID" \
+    --nginx-url "$NGINX_URL" --nginx-root "$NGINX_ROOT" --nginx-user "$NGINX_USER" --nginx-password "$NGINX_PASSWORD" \
+    --big-mib "${BENCH_WEBDAV_MIB:-1024}" --rounds 3 --propfind-files "${BENCH_WEBDAV_FILES:-10000}" --propfind-reps 20 \
+    --upload-files "${BENCH_WEBDAV_FILES:-10000}" --rclone-files "${BENCH_WEBDAV_RCLONE_FILES:-2000}" --upload-rounds "${BENCH_WEBDAV_ROUNDS:-2}" --transfers 8
+  stop_pid "$HUB_PID"
+  stop_pid "$NGINX_PID"
+}
+
 main() {
   echo "bench: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
     "$("$JAVA" -version 2>&1 | head -n 1); hub ${BENCH_HUB_JAR:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}" \
@@ -278,6 +414,7 @@ main() {
       login) run_login ;;
       spawn) run_spawn ;;
       proxy) run_proxy ;;
+      webdav) run_webdav ;;
     esac
   done
   echo "bench: done in $((SECONDS - started)) s"

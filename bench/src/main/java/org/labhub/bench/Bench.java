@@ -4,13 +4,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Entry point of bench/run.sh's load generators: {@code startup}, {@code api-users}, {@code login}, {@code spawn} or {@code proxy}, with --key value options. */
+/** Entry point of bench/run.sh's load generators: {@code startup}, {@code api-users}, {@code login}, {@code spawn}, {@code proxy} or {@code webdav}, with --key value options. */
 public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java -jar labhub-bench.jar startup|api-users|login|spawn|proxy --key value …  (bench/run.sh passes them)");
+            System.err.println("usage: java -jar labhub-bench.jar startup|api-users|login|spawn|proxy|webdav --key value …  (bench/run.sh passes them)");
             System.exit(2);
         }
         Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
@@ -20,6 +20,7 @@ public final class Bench {
             case "login" -> LoginBench.run(options);
             case "spawn" -> SpawnBench.run(options);
             case "proxy" -> ProxyBench.run(options);
+            case "webdav" -> WebDavBench.run(options);
             default -> {
                 System.err.println("unknown benchmark " + args[0]);
                 System.exit(2);
