@@ -1,7 +1,6 @@
 package org.labhub.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.labhub.storage.StoreFixture.at;
 
 import java.io.IOException;
@@ -25,7 +24,7 @@ class FileOwnersTest {
 
     @BeforeEach
     void setUp() throws IOException {
-        assumeThat(System.getProperty("user.name")).as("changing owners needs root, as the hub has").isEqualTo("root");
+        Prerequisites.require("root".equals(System.getProperty("user.name")), "changing owners needs root, as the hub has");
         f = new StoreFixture(data);
         store = new HomeFileStore(f.homes, f.staging, f.trash, o -> 0L, o -> OptionalLong.of(UIDS.get(o)), f.clock);
     }

@@ -86,8 +86,8 @@ class HomeFileStoreUploadTest {
     @Test
     void constructionFailsClearlyWhenStagingIsOnAnotherFilesystemThanTheHomes() throws Exception {
         Path shm = Path.of("/dev/shm");
-        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isWritable(shm)
-                && !Files.getFileStore(shm).equals(Files.getFileStore(data)), "needs /dev/shm on another filesystem");
+        Prerequisites.require(Files.isWritable(shm) && !Files.getFileStore(shm).equals(Files.getFileStore(data)),
+                "needs /dev/shm writable and on another filesystem than the temp folder");
         Path elsewhere = Files.createTempDirectory(shm, "labhub-staging");
         try {
             assertThatThrownBy(() -> new HomeFileStore(f.homes, elsewhere, f.trash, o -> 0, f.clock))
