@@ -37,11 +37,11 @@ final class DavContext {
     /** The request's own resource: its path checked (400 with the reason) and resolved for the caller. */
     DavResource resource(Exchange ex) {
         // Jetty's canonical path decodes only unreserved characters; space, '#', '?' and the like stay encoded
-        String user = DavUrls.decode(ex.pathParam("user"));
+        String user = ex.decodedPathParam("user");
         RelPath path;
         try {
             RelPath.checkName(user);
-            path = RelPath.parse(DavUrls.decode(ex.pathParam("path")));
+            path = RelPath.parse(ex.decodedPathParam("path"));
         } catch (RelPath.BadPath e) {
             throw HttpError.badRequest(e.getMessage());
         }

@@ -2,14 +2,11 @@ package org.labhub.dav;
 
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.io.ByteArrayOutputStream;
 import java.util.Locale;
 import org.labhub.storage.RelPath;
 import org.labhub.web.HttpError;
+import org.labhub.web.PercentDecoding;
 
 /**
  * Reads URLs that clients put in headers ({@code Destination}, tagged {@code If} lists): absolute or
@@ -52,8 +49,8 @@ final class DavUrls {
         }
         String rest = rawPath.substring("/dav/".length());
         int slash = rest.indexOf('/');
-        String user = decode(slash < 0 ? rest : rest.substring(0, slash));
-        String path = slash < 0 ? "" : decode(rest.substring(slash + 1));
+        String user = PercentDecoding.strict(slash < 0 ? rest : rest.substring(0, slash));
+        String path = slash < 0 ? "" : PercentDecoding.strict(rest.substring(slash + 1));
         try {
             RelPath.checkName(user);
             return new Named(user, RelPath.parse(path));
@@ -77,36 +74,4 @@ final class DavUrls {
         return o.replace("://localhost", "://127.0.0.1");
     }
 
-    /** Percent-decodes one path, refusing bytes that are not well-formed UTF-8. */
-    static String decode(String raw) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        for (int i = 0; i < raw.length(); i++) {
-            char c = raw.charAt(i);
-            if (c == '%') {
-                if (i + 2 >= raw.length()) {
-                    throw HttpError.badRequest("a percent escape in the URL is cut short");
-                }
-                int hi = Character.digit(raw.charAt(i + 1), 16);
-                int lo = Character.digit(raw.charAt(i + 2), 16);
-                if (hi < 0 || lo < 0) {
-                    throw HttpError.badRequest("a percent escape in the URL is malformed");
-                }
-                bytes.write(hi * 16 + lo);
-                i += 2;
-            } else {
-                byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-                if (Character.isHighSurrogate(c) && i + 1 < raw.length()) {
-                    b = raw.substring(i, i + 2).getBytes(StandardCharsets.UTF_8);
-                    i++;
-                }
-                bytes.writeBytes(b);
-            }
-        }
-        try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes.toByteArray())).toString();
-        } catch (CharacterCodingException e) {
-            throw HttpError.badRequest("the URL is not valid UTF-8");
-        }
-    }
 }

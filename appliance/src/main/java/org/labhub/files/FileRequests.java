@@ -24,23 +24,7 @@ final class FileRequests {
 
     /** The route's {@code {user}} and {@code {path*}}, as this caller may see them. */
     Target target(Exchange ex) {
-        return target(ex, decode(ex.pathParam("user")), decode(ex.pathParam("path")));
-    }
-
-    /**
-     * Jetty's canonical path decodes only what cannot change its meaning and leaves the rest encoded ({@code %20},
-     * {@code %23}, {@code %3F}, {@code %2F}); decoding once more gives the names as sent. An encoded {@code %2F} then
-     * becomes a {@code /} inside the path, which {@link RelPath} splits like any other and so cannot smuggle {@code ..}.
-     */
-    static String decode(String canonical) {
-        if (canonical.indexOf('%') < 0) {
-            return canonical;
-        }
-        try {
-            return org.eclipse.jetty.util.URIUtil.decodePath(canonical);
-        } catch (RuntimeException e) {
-            throw HttpError.badRequest("the path is not valid percent-encoded UTF-8");
-        }
+        return target(ex, ex.decodedPathParam("user"), ex.decodedPathParam("path"));
     }
 
     Target target(Exchange ex, String user, String rawPath) {

@@ -66,8 +66,8 @@ public final class FilesPages implements Routes.Provider {
 
     private void browse(Exchange ex) throws IOException {
         Target t = requests.target(ex);
-        String user = FileRequests.decode(ex.pathParam("user"));
-        RelPath path = FileRequests.parse(FileRequests.decode(ex.pathParam("path")));
+        String user = ex.decodedPathParam("user");
+        RelPath path = FileRequests.parse(ex.decodedPathParam("path"));
         Map<String, Object> model = new HashMap<>();
         model.put("owner", user);
         model.put("relpath", path.toString());

@@ -57,6 +57,12 @@ public final class Exchange {
     public boolean secure() { return request.isSecure(); }
     public String clientAddress() { return Request.getRemoteAddr(request); }
 
+    /** A path parameter as the client named it: percent escapes that Jetty kept are decoded (see {@link PercentDecoding}). */
+    public String decodedPathParam(String name) {
+        String v = pathParam(name);
+        return v.indexOf('%') < 0 ? v : PercentDecoding.strict(v);
+    }
+
     /** A {@code {name}} segment of the route's path template. */
     public String pathParam(String name) {
         String v = pathParams.get(name);
