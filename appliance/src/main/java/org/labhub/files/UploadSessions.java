@@ -101,13 +101,14 @@ final class UploadSessions {
             if (offset != s.offset) {
                 throw new OffsetMismatch(s.offset);
             }
-            long limit = Math.max(0, files.usage(s.target.owner()).limitBytes());
+            // Usage and the quota are read once per piece (a catalog lookup), then the piece's bytes are counted here.
+            long allowance = allowance(s.target.owner());
             byte[] buf = new byte[64 * 1024];
             long pos = offset;
             try {
                 for (int n; (n = body.read(buf)) > 0; ) {
-                    if (limit > 0) {
-                        checkQuota(s.target.owner(), n);
+                    if (n > allowance - (pos - offset)) {
+                        throw quotaExceeded(s.target.owner());
                     }
                     ByteBuffer b = ByteBuffer.wrap(buf, 0, n);
                     while (b.hasRemaining()) {
@@ -128,15 +129,23 @@ final class UploadSessions {
 
     /** Refuses {@code more} bytes if the owner's home, trash and pending uploads would pass the quota. */
     private void checkQuota(String owner, long more) throws IOException {
+        if (more > allowance(owner)) {
+            throw quotaExceeded(owner);
+        }
+    }
+
+    /** Bytes the owner may still add, counting their home, trash and the pieces of unfinished uploads. */
+    private long allowance(String owner) throws IOException {
         Usage u = files.usage(owner);
         if (u.unlimited()) {
-            return;
+            return Long.MAX_VALUE;
         }
         long pending = sessions.values().stream().filter(x -> x.target.owner().equals(owner)).mapToLong(x -> x.offset).sum();
-        if (u.usedBytes() + pending + more > u.limitBytes()) {
-            throw new FileError(FileError.Reason.QUOTA_EXCEEDED, "this upload would exceed " + owner + "'s quota of "
-                    + u.limitBytes() + " bytes (" + (u.usedBytes() + pending) + " in use or being uploaded)");
-        }
+        return u.limitBytes() - u.usedBytes() - pending;
+    }
+
+    private static FileError quotaExceeded(String owner) {
+        return new FileError(FileError.Reason.QUOTA_EXCEEDED, "this upload would exceed " + owner + "'s quota");
     }
 
     Path bytesOf(Session s) {
