@@ -68,6 +68,10 @@ import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
 import org.labhub.podman.PodmanService;
 import org.labhub.proxy.NotebookProxy;
+import org.labhub.quotas.AdminStoragePages;
+import org.labhub.quotas.Quotas;
+import org.labhub.quotas.QuotasApi;
+import org.labhub.quotas.UsageTable;
 import org.labhub.shares.PublicLinks;
 import org.labhub.shares.ShareGrants;
 import org.labhub.shares.ShareStore;
@@ -211,9 +215,8 @@ public final class Hub implements AutoCloseable {
         NotebookContainers notebookContainers = new NotebookContainers(hubId(paths), paths.userRuns(), homes,
                 config.podman().runtime(), config.spawner().stopTimeout());
         // Users' files, and who may reach them: the home store (never follows links; quota; trash), shares, links.
-        QuotaStore quotas = new QuotaStore(db);
-        FileStore homeStore = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(),
-                owner -> users.byName(owner).flatMap(u -> quotas.quotaOverride(u.id())).orElse(config.storage().defaultQuotaBytes()),
+        Quotas quotas = new Quotas(new QuotaStore(db), users, audit, config.storage().defaultQuotaBytes());
+        FileStore homeStore = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(), quotas::bytesOf,
                 owner -> users.byName(owner).map(u -> OptionalLong.of(HostIds.owner(u.id()))).orElse(OptionalLong.empty()), clock);
         ShareStore shareStore = new ShareStore(db);
         ShareGrants shareGrants = new ShareGrants(shareStore, groupStore, users, clock);
@@ -253,6 +256,8 @@ public final class Hub implements AutoCloseable {
                 new GroupsApi(groups),
                 new SharesApi(shares, namespace),
                 new DavRoutes(fileStore, namespace, paths.davProps(), clock)));
+        UsageTable usage = new UsageTable(fileStore, quotas, users);
+        features.addAll(List.of(new QuotasApi(quotas, usage, users), new AdminStoragePages(quotas, usage, users, pages)));
         features.addAll(List.of(new FilesApi(fileStore, namespace), new TrashApi(fileStore),
                 new UploadsApi(fileStore, namespace, paths.uploads(), clock), new FilesPages(fileStore, namespace, pages)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
