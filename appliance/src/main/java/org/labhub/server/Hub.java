@@ -84,6 +84,7 @@ import org.labhub.spawner.NotebookContainers;
 import org.labhub.spawner.NotebookTokens;
 import org.labhub.spawner.ServerStore;
 import org.labhub.spawner.ServersApi;
+import org.labhub.spawner.ShareAcls;
 import org.labhub.spawner.SharedFolders;
 import org.labhub.spawner.Spawner;
 import org.labhub.storage.AtomicFiles;
@@ -220,14 +221,17 @@ public final class Hub implements AutoCloseable {
                 owner -> users.byName(owner).map(u -> OptionalLong.of(HostIds.owner(u.id()))).orElse(OptionalLong.empty()), clock);
         ShareStore shareStore = new ShareStore(db);
         ShareGrants shareGrants = new ShareGrants(shareStore, groupStore, users, clock);
-        Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock, item -> exists(homeStore, item));
+        // Running containers reach shared items through ACLs: a revoked or narrowed share takes them back at once.
+        ShareAcls shareAcls = new ShareAcls(paths.homes(), shareGrants, users);
+        Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock, item -> exists(homeStore, item),
+                shareAcls);
         // Every feature gets this one: what the hub moves or deletes takes its shares along.
         FileStore fileStore = new ObservedFileStore(homeStore, shares.fileEvents());
         PublicLinks publicLinks = new PublicLinks(shareStore, shareGrants, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
         FileNamespace namespace = new FileNamespace(shareGrants);
 
         ServerStore serverStore = new ServerStore(db);
-        SharedFolders sharedFolders = new SharedFolders(paths.homes(), shareGrants);
+        SharedFolders sharedFolders = new SharedFolders(shareGrants, shareAcls);
         Spawner spawner = new Spawner(serverStore, environments, profiles, profileStore, groupStore, podman.client(),
                 notebooks, notebookContainers, sharedFolders, new NotebookTokens(secret), audit, clock, config.spawner());
 
