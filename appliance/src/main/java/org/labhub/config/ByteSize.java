@@ -6,8 +6,8 @@ import java.util.regex.Pattern;
 
 /** Sizes as people write them ({@code 512M}, {@code 2G}, {@code 1.5G}), in powers of 1024, and back. */
 public final class ByteSize {
-    private static final Pattern SIZE = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,3})?)\\s*([KMGT]?)(?:I?B)?", Pattern.CASE_INSENSITIVE);
-    private static final String UNITS = "KMGT";
+    private static final Pattern SIZE = Pattern.compile("(\\d{1,9}(?:\\.\\d{1,3})?)\\s*([KMGTP]?)(?:I?B)?", Pattern.CASE_INSENSITIVE);
+    private static final String UNITS = "KMGTP";
 
     private ByteSize() {}
 

@@ -10,12 +10,11 @@ import org.labhub.storage.FileStore;
 import org.labhub.storage.Location;
 import org.labhub.storage.RelPath;
 import org.labhub.storage.TrashItem;
-import org.labhub.storage.Usage;
 import org.labhub.web.Access;
 import org.labhub.web.Exchange;
 import org.labhub.web.Routes;
 
-/** The caller's own trash (list, restore, delete for good) and a user's storage usage against their quota. */
+/** The caller's own trash: list, restore, delete for good. (Usage against the quota is in {@code quotas.QuotasApi}.) */
 public final class TrashApi implements Routes.Provider {
     private final FileStore files;
 
@@ -30,9 +29,7 @@ public final class TrashApi implements Routes.Provider {
          .post("/api/trash/{id}/restore", files, this::restore,
                  "Put a trashed item back where it was, or at {\"to\":\"<path>\"} in your home (409 if something is there)")
          .delete("/api/trash/{id}", files, this::deleteOne, "Delete one trashed item for good")
-         .delete("/api/trash", files, this::empty, "Empty your trash")
-         .get("/api/users/{name}/usage", Access.selfOrAdmin(Scope.READ), this::usage,
-                 "A user's storage: bytes in the home and the trash, and the quota (0 = none)");
+         .delete("/api/trash", files, this::empty, "Empty your trash");
     }
 
     private void list(Exchange ex) {
@@ -69,27 +66,12 @@ public final class TrashApi implements Routes.Provider {
         ex.noContent();
     }
 
-    private void usage(Exchange ex) {
-        String name = ex.pathParam("name");
-        Usage u = io(() -> files.usage(name));
-        ex.json(200, json(u));
-    }
-
     private static String checkedId(Exchange ex) {
         String id = ex.pathParam("id");
         if (!id.matches("[0-9a-f-]{1,64}")) {
             throw org.labhub.web.HttpError.badRequest("not a trash id: " + id.replaceAll("[^\\x20-\\x7e]", "?"));
         }
         return id;
-    }
-
-    static Map<String, Object> json(Usage u) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("home_bytes", u.homeBytes());
-        m.put("trash_bytes", u.trashBytes());
-        m.put("used_bytes", u.usedBytes());
-        m.put("limit_bytes", u.limitBytes());
-        return m;
     }
 
     static Map<String, Object> json(TrashItem t) {

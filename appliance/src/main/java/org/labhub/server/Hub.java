@@ -68,6 +68,10 @@ import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
 import org.labhub.podman.PodmanService;
 import org.labhub.proxy.NotebookProxy;
+import org.labhub.quotas.AdminStoragePages;
+import org.labhub.quotas.Quotas;
+import org.labhub.quotas.QuotasApi;
+import org.labhub.quotas.UsageTable;
 import org.labhub.shares.PublicLinks;
 import org.labhub.shares.ShareGrants;
 import org.labhub.shares.ShareStore;
@@ -80,6 +84,7 @@ import org.labhub.spawner.NotebookContainers;
 import org.labhub.spawner.NotebookTokens;
 import org.labhub.spawner.ServerStore;
 import org.labhub.spawner.ServersApi;
+import org.labhub.spawner.ShareAcls;
 import org.labhub.spawner.SharedFolders;
 import org.labhub.spawner.Spawner;
 import org.labhub.storage.AtomicFiles;
@@ -211,20 +216,22 @@ public final class Hub implements AutoCloseable {
         NotebookContainers notebookContainers = new NotebookContainers(hubId(paths), paths.userRuns(), homes,
                 config.podman().runtime(), config.spawner().stopTimeout());
         // Users' files, and who may reach them: the home store (never follows links; quota; trash), shares, links.
-        QuotaStore quotas = new QuotaStore(db);
-        FileStore homeStore = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(),
-                owner -> users.byName(owner).flatMap(u -> quotas.quotaOverride(u.id())).orElse(config.storage().defaultQuotaBytes()),
+        Quotas quotas = new Quotas(new QuotaStore(db), users, audit, config.storage().defaultQuotaBytes());
+        FileStore homeStore = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(), quotas::bytesOf,
                 owner -> users.byName(owner).map(u -> OptionalLong.of(HostIds.owner(u.id()))).orElse(OptionalLong.empty()), clock);
         ShareStore shareStore = new ShareStore(db);
         ShareGrants shareGrants = new ShareGrants(shareStore, groupStore, users, clock);
-        Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock, item -> exists(homeStore, item));
+        // Running containers reach shared items through ACLs: a revoked or narrowed share takes them back at once.
+        ShareAcls shareAcls = new ShareAcls(paths.homes(), shareGrants, users);
+        Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock, item -> exists(homeStore, item),
+                shareAcls);
         // Every feature gets this one: what the hub moves or deletes takes its shares along.
         FileStore fileStore = new ObservedFileStore(homeStore, shares.fileEvents());
         PublicLinks publicLinks = new PublicLinks(shareStore, shareGrants, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
         FileNamespace namespace = new FileNamespace(shareGrants);
 
         ServerStore serverStore = new ServerStore(db);
-        SharedFolders sharedFolders = new SharedFolders(paths.homes(), shareGrants);
+        SharedFolders sharedFolders = new SharedFolders(shareGrants, shareAcls);
         Spawner spawner = new Spawner(serverStore, environments, profiles, profileStore, groupStore, podman.client(),
                 notebooks, notebookContainers, sharedFolders, new NotebookTokens(secret), audit, clock, config.spawner());
 
@@ -253,6 +260,8 @@ public final class Hub implements AutoCloseable {
                 new GroupsApi(groups),
                 new SharesApi(shares, namespace),
                 new DavRoutes(fileStore, namespace, paths.davProps(), clock)));
+        UsageTable usage = new UsageTable(fileStore, quotas, users);
+        features.addAll(List.of(new QuotasApi(quotas, usage, users), new AdminStoragePages(quotas, usage, users, pages)));
         features.addAll(List.of(new FilesApi(fileStore, namespace), new TrashApi(fileStore),
                 new UploadsApi(fileStore, namespace, paths.uploads(), clock), new FilesPages(fileStore, namespace, pages)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),

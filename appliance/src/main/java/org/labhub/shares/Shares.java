@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -42,10 +43,23 @@ public final class Shares {
     private final AuditLog audit;
     private final Clock clock;
     private final Predicate<Location> exists;
+    private final Narrowing narrowing;
+
+    /**
+     * Told after a revocation or a permission change commits, with the items and the users who may have lost
+     * something there (reshares made from the share included), so that access granted outside the catalog (the ACLs
+     * that let running containers reach shared items) is recomputed from what remains.
+     */
+    public interface Narrowing {
+        void narrowed(String owner, Set<RelPath> items, Set<String> recipients);
+
+        Narrowing NONE = (owner, items, recipients) -> {};
+    }
 
     /** {@code exists} says whether an item is there (the file layer's answer, never following symlinks). */
     public Shares(ShareStore store, ShareGrants grants, UserStore users, GroupStore groups, PasswordHasher hasher, AuditLog audit,
-                  Clock clock, Predicate<Location> exists) {
+                  Clock clock, Predicate<Location> exists, Narrowing narrowing) {
+        this.narrowing = narrowing;
         this.store = store;
         this.grants = grants;
         this.users = users;
@@ -152,6 +166,7 @@ public final class Shares {
 
     public Share update(Actor actor, long id, Patch patch) {
         Share share = manageable(actor, id, false);
+        List<Share> reached = withReshares(share);
         List<String> changes = new ArrayList<>();
         if (patch.permissions().isPresent()) {
             Set<Permission> wanted = patch.permissions().get();
@@ -185,15 +200,50 @@ public final class Shares {
         }
         Share updated = store.byId(id).orElseThrow();
         record(actor, "share.update", updated, String.join("; ", changes));
+        if (patch.permissions().isPresent() || patch.expires().isPresent()) {
+            narrowed(reached);
+        }
         return updated;
     }
 
     /** Revokes a share and every reshare made from it; the owner, the share's maker, or an administrator may. */
     public void revoke(Actor actor, long id) {
         Share share = manageable(actor, id, true);
+        List<Share> reached = withReshares(share);
         store.delete(id);
         boolean asAdmin = !share.owner().equals(actor.name()) && !share.createdBy().equals(actor.name());
         record(actor, "share.revoke", share, asAdmin ? "revoked by an administrator" : "");
+        narrowed(reached);
+    }
+
+    /** The share and every reshare made from it, directly or further down. */
+    private List<Share> withReshares(Share share) {
+        List<Share> all = new ArrayList<>(List.of(share));
+        for (int i = 0; i < all.size() && i < 10_000; i++) {
+            all.addAll(store.childrenOf(all.get(i).id()));
+        }
+        return all;
+    }
+
+    /** Tells {@link Narrowing} which items and people a change may have taken access from (links reach no one's uid). */
+    private void narrowed(List<Share> changed) {
+        Set<RelPath> items = new java.util.LinkedHashSet<>();
+        Set<String> recipients = new java.util.TreeSet<>();
+        Map<Long, Set<String>> members = null;
+        for (Share s : changed) {
+            switch (s.kind()) {
+                case USER -> recipients.add(s.recipient().orElseThrow());
+                case GROUP -> {
+                    members = members == null ? store.members() : members;
+                    recipients.addAll(members.getOrDefault(s.recipientGroupId(), Set.of()));
+                }
+                case LINK -> { continue; }
+            }
+            items.add(s.path());
+        }
+        if (!recipients.isEmpty()) {
+            narrowing.narrowed(changed.get(0).owner(), items, recipients);
+        }
     }
 
     /** The hub moved {@code from} to {@code to} in the owner's home: shares at or under it follow the item. */

@@ -127,6 +127,11 @@ class AccessMatrixTest {
         PROMISE.put("DELETE /api/trash/{id}", "user:files");
         PROMISE.put("DELETE /api/trash", "user:files");
         PROMISE.put("GET /api/users/{name}/usage", "self:read");
+        PROMISE.put("PUT /api/users/{name}/quota", "admin:admin");
+        PROMISE.put("DELETE /api/users/{name}/quota", "admin:admin");
+        PROMISE.put("GET /api/admin/usage", "admin:read");
+        PROMISE.put("GET /admin/storage", "admin:read");
+        PROMISE.put("POST /admin/storage/{name}/quota", "admin:admin");
         PROMISE.put("POST /api/uploads", "user:files");
         PROMISE.put("GET /api/uploads/{id}", "user:files");
         PROMISE.put("PUT /api/uploads/{id}", "user:files");
@@ -364,7 +369,8 @@ class AccessMatrixTest {
                     .method(method, HttpRequest.BodyPublishers.noBody()), Map.of("Destination", "/dav/alice/matrix-nothing/there", "Depth", "0"));
         }
         String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
-                .replace("/admin/servers/{name}", "/admin/servers/alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
+                .replace("/admin/servers/{name}", "/admin/servers/alice").replace("/admin/storage/{name}", "/admin/storage/alice")
+                .replace("{id}", "999999").replace("{server}", "nosuchserver")
                 .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile")
                 // Each caller's own files: a file that is not there (bob and admin reach only their own homes).
                 .replace("{user}/{path*}", (caller.user == null ? "alice" : caller.user) + "/nosuchfile");
