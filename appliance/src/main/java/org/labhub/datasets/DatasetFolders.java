@@ -187,7 +187,8 @@ public final class DatasetFolders {
             return Optional.empty();
         }
         String count = closed[0] == 1 ? "1 item" : closed[0] + " items";
-        return Optional.of("notebooks run as other users and cannot read " + count + " in it (first: " + first[0] + ")");
+        String where = first[0].equals(folder.toString()) ? "the folder itself" : "first: " + first[0];
+        return Optional.of("notebooks run as other users and cannot read " + count + " in it (" + where + ")");
     }
 
     /** The command that makes a folder readable (and its folders searchable) by everyone, quoted for a shell. */

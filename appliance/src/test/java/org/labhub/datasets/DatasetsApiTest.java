@@ -198,12 +198,12 @@ class DatasetsApiTest {
         assertThat(d.path("readable").asBoolean()).isFalse();
         assertThat(d.path("problem").asString()).isEqualTo("notebooks run as other users and cannot read 1 item in it (first: "
                 + closed.resolve("sub/readme.txt") + "); make it readable with: chmod -R o+rX " + closed);
-        assertThat(adminPages.get("/admin/datasets").body()).contains("Not readable by notebooks:")
+        assertThat(adminPages.get("/admin/datasets").body()).contains("closed is not readable by notebooks:")
                 .contains("<code>chmod -R o+rX " + closed + "</code>");
 
         Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwx------"));
         assertThat(json(admin.api("GET", "/api/datasets/closed")).path("problem").asString())
-                .contains("cannot read 1 item in it (first: " + closed + ")");
+                .contains("cannot read 1 item in it (the folder itself)");
 
         Files.setPosixFilePermissions(closed, PosixFilePermissions.fromString("rwxr-xr-x"));
         Files.setPosixFilePermissions(closed.resolve("sub/readme.txt"), PosixFilePermissions.fromString("rw-r--r--"));
