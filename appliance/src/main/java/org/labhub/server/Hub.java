@@ -47,6 +47,11 @@ import org.labhub.catalog.Catalog;
 import org.labhub.catalog.DataRootLock;
 import org.labhub.config.LabhubConfig;
 import org.labhub.config.SitePaths;
+import org.labhub.datasets.AdminDatasetPages;
+import org.labhub.datasets.DatasetFolders;
+import org.labhub.datasets.DatasetStore;
+import org.labhub.datasets.Datasets;
+import org.labhub.datasets.DatasetsApi;
 import org.labhub.dav.DavRoutes;
 import org.labhub.environments.AdminEnvironmentPages;
 import org.labhub.environments.AdminProfilePages;
@@ -79,6 +84,7 @@ import org.labhub.shares.Shares;
 import org.labhub.shares.SharesApi;
 import org.labhub.spawner.AdminServerPages;
 import org.labhub.spawner.DashboardPage;
+import org.labhub.spawner.DatasetMounts;
 import org.labhub.spawner.NotebookClient;
 import org.labhub.spawner.NotebookContainers;
 import org.labhub.spawner.NotebookTokens;
@@ -232,8 +238,12 @@ public final class Hub implements AutoCloseable {
 
         ServerStore serverStore = new ServerStore(db);
         SharedFolders sharedFolders = new SharedFolders(shareGrants, shareAcls);
+        // Datasets: host folders an admin registers, mounted read-only at /data/<name> at each start (ADR 0013).
+        DatasetFolders datasetFolders = new DatasetFolders(paths.root(), paths.datasets());
+        Datasets datasets = new Datasets(new DatasetStore(db), datasetFolders, groupStore, audit, clock);
+        DatasetMounts datasetMounts = new DatasetMounts(datasets, datasetFolders, users, groupStore);
         Spawner spawner = new Spawner(serverStore, environments, profiles, profileStore, groupStore, podman.client(),
-                notebooks, notebookContainers, sharedFolders, new NotebookTokens(secret), audit, clock, config.spawner());
+                notebooks, notebookContainers, sharedFolders, datasetMounts, new NotebookTokens(secret), audit, clock, config.spawner());
 
         Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock, spawner::stopAllOf);
         Groups groups = new Groups(groupStore, users, audit, clock);
@@ -246,7 +256,7 @@ public final class Hub implements AutoCloseable {
 
         List<Routes.Provider> features = new ArrayList<>(List.of(
                 new DashboardPage(pages, groupStore, spawner, environments, profiles, config.spawner(),
-                        user -> FilesPages.usageOf(fileStore, user)),
+                        user -> FilesPages.usageOf(fileStore, user), datasets),
                 new LoginRoutes(passwords, sessions, accounts, audit, pages, config.auth().sessionMaxAge(), config.auth().signup()),
                 new AccountPages(accounts, groupStore, tokens, tokensApi, sessions, pages, config.auth().sessionMaxAge()),
                 new AdminUserPages(accounts, users, groupStore, pages),
@@ -266,6 +276,8 @@ public final class Hub implements AutoCloseable {
                 new UploadsApi(fileStore, namespace, paths.uploads(), clock), new FilesPages(fileStore, namespace, pages)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
+        features.addAll(List.of(new DatasetsApi(datasets, groupStore),
+                new AdminDatasetPages(datasets, groupStore, pages, paths.datasets().toString())));
 
         Routes routes = new Routes();
         // The API description is generated, at first request, from the finished route table.

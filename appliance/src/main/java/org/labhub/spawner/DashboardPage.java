@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.labhub.auth.Scope;
 import org.labhub.config.LabhubConfig;
+import org.labhub.datasets.Datasets;
 import org.labhub.environments.Environment;
 import org.labhub.environments.Environments;
 import org.labhub.environments.Profile;
@@ -38,9 +39,11 @@ public final class DashboardPage implements Routes.Provider {
     private final Profiles profiles;
     private final LabhubConfig.Spawner config;
     private final Function<String, FilesPages.UsageView> usage;
+    private final Datasets datasets;
 
     public DashboardPage(Pages pages, GroupStore groups, Spawner spawner, Environments environments, Profiles profiles,
-                         LabhubConfig.Spawner config, Function<String, FilesPages.UsageView> usage) {
+                         LabhubConfig.Spawner config, Function<String, FilesPages.UsageView> usage, Datasets datasets) {
+        this.datasets = datasets;
         this.pages = pages;
         this.groups = groups;
         this.spawner = spawner;
@@ -95,6 +98,7 @@ public final class DashboardPage implements Routes.Provider {
         Map<String, Object> model = new HashMap<>();
         model.put("groups", myGroups);
         model.put("usage", usage.apply(me.name()));
+        model.put("datasets", datasets.visibleTo(me.admin(), myGroups));
         model.put("servers", servers);
         model.put("refresh", servers.stream().anyMatch(ServerView::busy));
         model.put("environments", enabled.stream()

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -82,12 +83,14 @@ public final class Spawner implements AutoCloseable {
     private ServerWatcher watcher;
 
     private final SharedFolders sharedFolders;
+    private final DatasetMounts datasetMounts;
 
     public Spawner(ServerStore servers, Environments environments, Profiles profiles,
                    ProfileStore profileStore, GroupStore groups, PodmanClient podman, NotebookClient notebooks,
-                   NotebookContainers containers, SharedFolders sharedFolders, NotebookTokens tokens, AuditLog audit, Clock clock,
-                   LabhubConfig.Spawner config) {
+                   NotebookContainers containers, SharedFolders sharedFolders, DatasetMounts datasetMounts, NotebookTokens tokens,
+                   AuditLog audit, Clock clock, LabhubConfig.Spawner config) {
         this.sharedFolders = sharedFolders;
+        this.datasetMounts = datasetMounts;
         this.servers = servers;
         this.environments = environments;
         this.profiles = profiles;
@@ -247,7 +250,8 @@ public final class Spawner implements AutoCloseable {
             List<ContainerSpec.Mount> shared;
             try {
                 containers.prepareFolders(key, server.userId());
-                shared = sharedFolders.prepare(key.user(), HostIds.owner(server.userId()));
+                shared = new ArrayList<>(sharedFolders.prepare(key.user(), HostIds.owner(server.userId())));
+                shared.addAll(datasetMounts.prepare(server.userId()));
             } catch (IOException e) {
                 log.error("preparing folders for {} failed", key, e);
                 throw new StartFailure(500, "the hub could not prepare your home folder (" + e.getMessage() + "); tell an administrator");

@@ -61,6 +61,10 @@ class AccessMatrixTest {
         PROMISE.put("POST /admin/profiles", "admin:admin");
         PROMISE.put("POST /admin/profiles/{profile}", "admin:admin");
         PROMISE.put("POST /admin/profiles/{profile}/delete", "admin:admin");
+        PROMISE.put("GET /admin/datasets", "admin:read");
+        PROMISE.put("POST /admin/datasets", "admin:admin");
+        PROMISE.put("POST /admin/datasets/{dataset}", "admin:admin");
+        PROMISE.put("POST /admin/datasets/{dataset}/delete", "admin:admin");
         PROMISE.put("GET /admin/workshop", "admin:read");
         PROMISE.put("POST /admin/workshop", "admin:admin");
         PROMISE.put("POST /api/workshop", "admin:admin");
@@ -103,6 +107,11 @@ class AccessMatrixTest {
         PROMISE.put("POST /api/profiles", "admin:admin");
         PROMISE.put("PATCH /api/profiles/{profile}", "admin:admin");
         PROMISE.put("DELETE /api/profiles/{profile}", "admin:admin");
+        PROMISE.put("GET /api/datasets", "user:read");
+        PROMISE.put("POST /api/datasets", "admin:admin");
+        PROMISE.put("GET /api/datasets/{dataset}", "user:read");
+        PROMISE.put("PATCH /api/datasets/{dataset}", "admin:admin");
+        PROMISE.put("DELETE /api/datasets/{dataset}", "admin:admin");
         PROMISE.put("POST /servers/start", "user:servers");
         PROMISE.put("POST /servers/stop", "user:servers");
         PROMISE.put("POST /servers/restart", "user:servers");
@@ -286,7 +295,8 @@ class AccessMatrixTest {
             }
             String path = r.template().replace("{user}", "alice").replace("{path*}", "matrix-nothing/here")
                     .replace("{name}", "alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
-                    .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile");
+                    .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile")
+                    .replace("{dataset}", "nosuchdataset");
             int withToken = refusedAs401(basicCall(r.method(), path, appPassword));
             int withPassword = refusedAs401(basicCall(r.method(), path, loginPassword));
             if (dav && (withToken == 401 || withToken == 403)) {
@@ -371,7 +381,7 @@ class AccessMatrixTest {
         String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
                 .replace("/admin/servers/{name}", "/admin/servers/alice").replace("/admin/storage/{name}", "/admin/storage/alice")
                 .replace("{id}", "999999").replace("{server}", "nosuchserver")
-                .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile")
+                .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile").replace("{dataset}", "nosuchdataset")
                 // Each caller's own files: a file that is not there (bob and admin reach only their own homes).
                 .replace("{user}/{path*}", (caller.user == null ? "alice" : caller.user) + "/nosuchfile");
         if (template.startsWith("/api/")) {

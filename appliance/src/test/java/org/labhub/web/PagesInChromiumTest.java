@@ -182,7 +182,7 @@ class PagesInChromiumTest {
         }
         List<String> expected = new ArrayList<>(List.of(
                 "a:Skip to content", "a:labhub", "a:Dashboard", "a:Files", "a:Account", "a:Admin", "button:Log out",
-                "a:Users", "a:Groups", "a:Servers", "a:Environments", "a:Profiles", "a:Workshop", "a:Audit log",
+                "a:Users", "a:Storage", "a:Groups", "a:Servers", "a:Environments", "a:Profiles", "a:Datasets", "a:Workshop", "a:Audit log",
                 "input#username", "input#password", "input[admin]", "button:Create"));
         driver.findElements(By.cssSelector("main table tbody a")).forEach(a -> expected.add("a:" + a.getText()));
         expected.add("a:API");
@@ -393,7 +393,7 @@ class PagesInChromiumTest {
         screenshot("mobile-login");
         loginAsAdmin();
         for (String page : List.of("/", "/account", "/admin/users", "/admin/groups", "/admin/workshop",
-                "/admin/audit", "/admin/users/narrow-user", "/admin/environments", "/admin/profiles", "/admin/servers")) {
+                "/admin/audit", "/admin/users/narrow-user", "/admin/environments", "/admin/profiles", "/admin/datasets", "/admin/servers")) {
             open(page);
             assertFitsTheScreen(390);
         }
