@@ -320,7 +320,7 @@ public final class PublicLinkPages implements Routes.Provider {
         }
         v.need(Permission.CREATE);
         Location at = v.at();
-        Optional<Entry> existing = io(() -> files.stat(at));
+        Optional<Entry> existing = io(() -> files.stat(v.at()));
         boolean replace = false;
         if (existing.isPresent()) {
             if (existing.get().isDirectory()) {
