@@ -5,6 +5,7 @@ import java.time.Clock;
 import org.labhub.auth.Scope;
 import org.labhub.files.FileNamespace;
 import org.labhub.files.Permission;
+import org.labhub.files.SafeContent;
 import org.labhub.shares.PublicLinks;
 import org.labhub.storage.Entry;
 import org.labhub.storage.FileError;
@@ -15,6 +16,7 @@ import org.labhub.web.Access;
 import org.labhub.web.Endpoint;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
+import org.labhub.web.PercentDecoding;
 import org.labhub.web.Routes;
 
 /**
@@ -48,12 +50,34 @@ public final class DavRoutes implements Routes.Provider {
      * link's password when it has one. Registered by the link pages, ahead of their own {@code /s/<token>/…} routes.
      */
     public Routes.Provider forLinks(PublicLinks links) {
-        Handlers h = new Handlers(homes.in(new LinkSpace(links, homes.store)));
+        LinkSpace space = new LinkSpace(links, homes.store);
+        Handlers h = new Handlers(homes.in(space));
         return routes -> {
             for (String method : METHODS) {
-                routes.addForLink(method, LINK_PATH, h.endpoint(method), "WebDAV of a public link: " + h.summary(method)
+                Endpoint handler = method.equals("GET") ? attachment(h.endpoint(method)) : h.endpoint(method);
+                // The link first (404 unknown or expired, 401 without its password, 429 while throttled), before any
+                // method's own answer, such as PROPFIND's 403 for Depth: infinity.
+                Endpoint e = ex -> {
+                    space.open(ex);
+                    handler.handle(ex);
+                };
+                routes.addForLink(method, LINK_PATH, e, "WebDAV of a public link: " + h.summary(method)
                         + " (anonymous; Basic with any user name and the link's password if it has one)");
             }
+        };
+    }
+
+    /**
+     * Anyone's browser can open a link's WebDAV URL with no credentials, so a file there must not run on the hub's
+     * origin: served as an attachment, never sniffed, sandboxed, as the link pages serve it ({@link SafeContent}).
+     */
+    private static Endpoint attachment(Endpoint get) {
+        return ex -> {
+            String path = ex.pathParam("path");
+            String name = path.replaceAll("/+$", "");
+            name = name.substring(name.lastIndexOf('/') + 1);
+            SafeContent.headers(ex, name.isEmpty() ? "download" : PercentDecoding.strict(name), true);
+            get.handle(ex);
         };
     }
 

@@ -82,7 +82,7 @@ final class LinkSpace implements DavSpace {
     }
 
     /** The link this request opened (once per request: a password is checked, and throttled, once). */
-    private PublicLinks.Link open(Exchange ex) {
+    PublicLinks.Link open(Exchange ex) {
         var request = ex.response().getRequest();
         if (request.getAttribute(OPENED) instanceof PublicLinks.Link cached) {
             return cached;
