@@ -71,6 +71,9 @@ public final class Authenticator {
 
     public Principal authenticate(Exchange ex, Route.Basic basic) {
         Optional<String> header = ex.header("Authorization");
+        if (basic == Route.Basic.LINK_PASSWORD && header.map(h -> h.trim().regionMatches(true, 0, "basic ", 0, 6)).orElse(true)) {
+            return Principal.LINK; // the link checks its own password; a token still identifies (and a bad one is refused)
+        }
         if (header.isPresent()) {
             return fromHeader(ex, header.get().trim(), basic);
         }
@@ -97,6 +100,7 @@ public final class Authenticator {
                     case NONE -> throw HttpError.unauthorized("HTTP Basic is accepted only to create a token; send \"Authorization: token …\"");
                     case PASSWORD -> password(ex, credentials);
                     case APP_PASSWORD -> appPassword(credentials);
+                    case LINK_PASSWORD -> Principal.LINK;
                 };
             default:
                 throw HttpError.unauthorized("unsupported Authorization scheme; send \"Authorization: token …\"");

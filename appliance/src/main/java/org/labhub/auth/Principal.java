@@ -7,9 +7,16 @@ import org.labhub.users.User;
 /** Who is making a request, how they proved it, and what they may do with it. */
 public record Principal(Optional<User> user, Method method, Set<Scope> scopes, Optional<String> csrfToken) {
 
-    public enum Method { ANONYMOUS, SESSION, TOKEN, BASIC }
+    /** {@code LINK}: a visitor of a public link's WebDAV, whose only credential is the link's password (checked there). */
+    public enum Method { ANONYMOUS, SESSION, TOKEN, BASIC, LINK }
 
     public static final Principal ANONYMOUS = new Principal(Optional.empty(), Method.ANONYMOUS, Set.of(), Optional.empty());
+
+    /**
+     * Nobody in particular, on a public link's WebDAV: the hub's cookies are not read there, so a cross-site request
+     * carries no credential of the visitor's and needs no CSRF check.
+     */
+    public static final Principal LINK = new Principal(Optional.empty(), Method.LINK, Set.of(), Optional.empty());
 
     public static Principal session(User user, String csrfToken) {
         return new Principal(Optional.of(user), Method.SESSION, Scope.all(), Optional.of(csrfToken));

@@ -10,47 +10,49 @@ import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamWriter;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.util.Callback;
-import org.labhub.files.FileNamespace;
 import org.labhub.files.Target;
 import org.labhub.storage.Entry;
 import org.labhub.storage.FileError;
 import org.labhub.storage.FileStore;
 import org.labhub.storage.Location;
-import org.labhub.storage.RelPath;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
 
-/** What every WebDAV handler shares: the store, the namespace, locks and dead properties, and the common checks. */
+/**
+ * What every WebDAV handler shares: the store, the tree the URLs name ({@link DavSpace}: a user's files or a public
+ * link), locks and dead properties (one set for both trees, as they guard the same files), and the common checks.
+ */
 final class DavContext {
     final FileStore store;
-    final FileNamespace namespace;
+    final DavSpace space;
     final DavLocks locks;
     final DeadProps props;
 
-    DavContext(FileStore store, FileNamespace namespace, DavLocks locks, DeadProps props) {
+    DavContext(FileStore store, DavSpace space, DavLocks locks, DeadProps props) {
         this.store = store;
-        this.namespace = namespace;
+        this.space = space;
         this.locks = locks;
         this.props = props;
     }
 
-    /** The request's own resource: its path checked (400 with the reason) and resolved for the caller. */
-    DavResource resource(Exchange ex) {
-        // Jetty's canonical path decodes only unreserved characters; space, '#', '?' and the like stay encoded
-        String user = ex.decodedPathParam("user");
-        RelPath path;
-        try {
-            RelPath.checkName(user);
-            path = RelPath.parse(ex.decodedPathParam("path"));
-        } catch (RelPath.BadPath e) {
-            throw HttpError.badRequest(e.getMessage());
-        }
-        return resolve(ex, user, path);
+    /** The same store, locks and properties, for another tree. */
+    DavContext in(DavSpace other) {
+        return new DavContext(store, other, locks, props);
     }
 
-    DavResource resolve(Exchange ex, String user, RelPath path) {
-        Target t = namespace.resolve(ex.principal().name(), user, path);
-        return new DavResource(user, path, t);
+    /** The request's own resource: its path checked (400 with the reason) and resolved for the caller. */
+    DavResource resource(Exchange ex) {
+        return space.resource(ex);
+    }
+
+    /** A URL the client named in a header (Destination, a tagged If list), resolved in the same tree. */
+    DavResource resolveUrl(Exchange ex, String url) {
+        return space.resolveUrl(ex, url);
+    }
+
+    /** Whose locks this caller takes and may use. */
+    String lockOwner(Exchange ex) {
+        return space.lockOwner(ex);
     }
 
     /** What is at a real place; symbolic links and devices count as nothing, as the hub never follows or serves them. */
@@ -79,7 +81,7 @@ final class DavContext {
         }
         List<String> submitted = ifHeader(ex).map(IfHeader::tokens).orElse(List.of());
         for (DavLocks.Lock l : relevant) {
-            if (!submitted.contains(l.token()) || !l.principal().equals(ex.principal().name())) {
+            if (!submitted.contains(l.token()) || !l.principal().equals(lockOwner(ex))) {
                 throw new HttpError(423, "locked", "/" + at.path() + " is locked; send its lock token in an If header");
             }
         }
@@ -95,8 +97,7 @@ final class DavContext {
             try {
                 DavResource r = own;
                 if (url != null) {
-                    DavUrls.Named n = DavUrls.parse(url, ex.ownOrigin());
-                    r = resolve(ex, n.user(), n.path());
+                    r = resolveUrl(ex, url);
                 }
                 if (!(r.target() instanceof Target.Real real)) {
                     return IfHeader.ResourceState.NONE;

@@ -34,8 +34,7 @@ final class DavCopyMove {
         }
         Entry what = dav.stat(from).orElseThrow(() -> HttpError.notFound("there is nothing at /" + src.user() + "/" + src.path()));
         String destination = ex.header("Destination").orElseThrow(() -> HttpError.badRequest("COPY and MOVE need a Destination header"));
-        DavUrls.Named named = DavUrls.parse(destination.trim(), ex.ownOrigin());
-        DavResource dst = dav.resolve(ex, named.user(), named.path());
+        DavResource dst = dav.resolveUrl(ex, destination.trim());
         if (dst.path().isRoot() || dst.isVirtual()) {
             throw HttpError.forbidden("the destination is a folder that cannot be replaced");
         }

@@ -50,7 +50,7 @@ final class DavLocking {
             dav.checkLocks(ex, at, false, true);
         }
         DavLocks.Lock lock = dav.locks.lock(at, r.href(there.map(Entry::isDirectory).orElse(false)), info.exclusive(), deep,
-                info.ownerXml(), ex.principal().name(), timeout)
+                info.ownerXml(), dav.lockOwner(ex), timeout)
                 .orElseThrow(() -> new HttpError(423, "locked", "/" + r.path() + " is already locked"));
         boolean created = false;
         if (there.isEmpty()) {
@@ -72,7 +72,7 @@ final class DavLocking {
             throw HttpError.badRequest("a LOCK without a body refreshes a lock named in the If header; there is none");
         }
         for (String t : tokens) {
-            Optional<DavLocks.Lock> l = dav.locks.get(t).filter(x -> x.covers(at) && x.principal().equals(ex.principal().name()));
+            Optional<DavLocks.Lock> l = dav.locks.get(t).filter(x -> x.covers(at) && x.principal().equals(dav.lockOwner(ex)));
             if (l.isPresent()) {
                 answer(ex, 200, dav.locks.refresh(l.get(), timeout));
                 return;
@@ -90,7 +90,7 @@ final class DavLocking {
         if (l.isEmpty()) {
             throw HttpError.conflict("the lock token does not name a lock on /" + r.path());
         }
-        if (!l.get().principal().equals(ex.principal().name())) {
+        if (!l.get().principal().equals(dav.lockOwner(ex))) {
             throw HttpError.forbidden("the lock belongs to someone else");
         }
         dav.locks.unlock(token);

@@ -88,7 +88,7 @@ final class DavPropfind {
     }
 
     private void listReal(Exchange ex, XMLStreamWriter w, DavResource r, Location at, Asked asked) throws IOException, XMLStreamException {
-        boolean ownRoot = r.path().isRoot() && r.user().equals(ex.principal().name());
+        boolean ownRoot = r.showsIncoming();
         try {
             dav.store.list(at, e -> {
                 if (!(e.isFile() || e.isDirectory())) {

@@ -8,8 +8,23 @@ import org.labhub.storage.Location;
 import org.labhub.storage.RelPath;
 import org.labhub.web.HttpError;
 
-/** A WebDAV URL ({@code /dav/<user>/<path>}) and what it names for the caller. */
-record DavResource(String user, RelPath path, Target target) {
+/**
+ * A WebDAV URL and what it names for the caller. {@code base} is where the tree is mounted ({@code /dav/<user>/} or
+ * {@code /s/<token>/dav/}, encoded), {@code path} the rest of the URL; {@code user} names the tree's root in messages
+ * and as its display name (the user, or the link's item); {@code home} says it is the caller's own home, whose root
+ * shows the virtual {@code shared/} folder.
+ */
+record DavResource(String user, RelPath path, Target target, String base, boolean home) {
+
+    /** A resource under {@code /dav/<user>/}. */
+    static DavResource inHome(String user, RelPath path, Target target, boolean own) {
+        return new DavResource(user, path, target, DavXml.href(user, List.of(), true), own);
+    }
+
+    /** Whether a listing of this resource shows (and its real {@code shared} folder is hidden by) the virtual {@code shared/}. */
+    boolean showsIncoming() {
+        return home && path.isRoot();
+    }
 
     /** The real place, if the caller holds {@code needed} there; 403 otherwise (virtual folders are read-only). */
     Location real(Permission needed) {
@@ -27,13 +42,13 @@ record DavResource(String user, RelPath path, Target target) {
     }
 
     String href(boolean collection) {
-        return DavXml.href(user, path.names(), collection);
+        return DavXml.hrefUnder(base, path.names(), collection);
     }
 
     String childHref(String name, boolean collection) {
         List<String> names = new ArrayList<>(path.names());
         names.add(name);
-        return DavXml.href(user, names, collection);
+        return DavXml.hrefUnder(base, names, collection);
     }
 
     private static String verb(Permission p) {

@@ -21,6 +21,38 @@ final class DavUrls {
 
     /** 502 for a URL on another server or outside {@code /dav/} (RFC 4918 §9.8.5), 400 for a malformed or unsafe one. */
     static Named parse(String url, String ownOrigin) {
+        String rawPath = rawPath(url, ownOrigin);
+        if (!rawPath.startsWith("/dav/")) {
+            throw new HttpError(502, "bad_gateway", "the destination is not under /dav/");
+        }
+        String rest = rawPath.substring("/dav/".length());
+        int slash = rest.indexOf('/');
+        String user = PercentDecoding.strict(slash < 0 ? rest : rest.substring(0, slash));
+        String path = slash < 0 ? "" : PercentDecoding.strict(rest.substring(slash + 1));
+        try {
+            RelPath.checkName(user);
+            return new Named(user, RelPath.parse(path));
+        } catch (RelPath.BadPath e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+    }
+
+    /** The path a URL names under {@code prefix} (a link's {@code /s/<token>/dav/}); 502 for one outside it. */
+    static RelPath parseUnder(String url, String ownOrigin, String prefix) {
+        String rawPath = rawPath(url, ownOrigin);
+        if (!(rawPath + "/").startsWith(prefix)) {
+            throw new HttpError(502, "bad_gateway", "the destination is not under " + prefix);
+        }
+        String rest = rawPath.length() <= prefix.length() ? "" : rawPath.substring(prefix.length());
+        try {
+            return RelPath.parse(PercentDecoding.strict(rest));
+        } catch (RelPath.BadPath e) {
+            throw HttpError.badRequest(e.getMessage());
+        }
+    }
+
+    /** The raw (still encoded) path of an absolute URL on this hub or of an absolute path, without its query. */
+    private static String rawPath(String url, String ownOrigin) {
         String rawPath;
         if (url.startsWith("/")) {
             rawPath = url;
@@ -41,22 +73,7 @@ final class DavUrls {
             rawPath = uri.getRawPath();
         }
         int q = rawPath.indexOf('?');
-        if (q >= 0) {
-            rawPath = rawPath.substring(0, q);
-        }
-        if (!rawPath.startsWith("/dav/")) {
-            throw new HttpError(502, "bad_gateway", "the destination is not under /dav/");
-        }
-        String rest = rawPath.substring("/dav/".length());
-        int slash = rest.indexOf('/');
-        String user = PercentDecoding.strict(slash < 0 ? rest : rest.substring(0, slash));
-        String path = slash < 0 ? "" : PercentDecoding.strict(rest.substring(slash + 1));
-        try {
-            RelPath.checkName(user);
-            return new Named(user, RelPath.parse(path));
-        } catch (RelPath.BadPath e) {
-            throw HttpError.badRequest(e.getMessage());
-        }
+        return q >= 0 ? rawPath.substring(0, q) : rawPath;
     }
 
     private static boolean sameOrigin(String a, String b) {

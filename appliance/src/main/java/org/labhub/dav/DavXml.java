@@ -82,7 +82,12 @@ final class DavXml {
 
     /** {@code /dav/<user>/<path>}, each segment percent-encoded (UTF-8), with a trailing slash for collections. */
     static String href(String user, List<String> names, boolean collection) {
-        StringBuilder b = new StringBuilder("/dav/").append(encode(user)).append('/');
+        return hrefUnder("/dav/" + encode(user) + "/", names, collection);
+    }
+
+    /** {@code base} (already encoded, ending in a slash) followed by the names, each percent-encoded. */
+    static String hrefUnder(String base, List<String> names, boolean collection) {
+        StringBuilder b = new StringBuilder(base);
         for (int i = 0; i < names.size(); i++) {
             b.append(encode(names.get(i)));
             if (i < names.size() - 1 || collection) {

@@ -16,17 +16,17 @@ import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
 
 /** Streams one file to the client through a channel opened without following links, with one {@code Range} at most. */
-final class FileDownload {
+public final class FileDownload {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
     private static final int CHUNK = 64 * 1024;
 
     private final FileStore files;
 
-    FileDownload(FileStore files) {
+    public FileDownload(FileStore files) {
         this.files = files;
     }
 
-    void send(Exchange ex, Location at, Entry entry, boolean download) throws IOException {
+    public void send(Exchange ex, Location at, Entry entry, boolean download) throws IOException {
         SafeContent.headers(ex, entry.name(), download);
         String etag = "\"" + entry.etag() + "\"";
         ex.setHeader("ETag", etag);

@@ -106,7 +106,7 @@ public final class FilesApi implements Routes.Provider {
         return entries.stream().map(FileRequests::json).toList();
     }
 
-    static Comparator<Entry> comparator(String sort, String order) {
+    public static Comparator<Entry> comparator(String sort, String order) {
         Comparator<Entry> byName = Comparator.comparing((Entry e) -> e.name().toLowerCase(java.util.Locale.ROOT)).thenComparing(Entry::name);
         Comparator<Entry> c = switch (sort) {
             case "name" -> byName;

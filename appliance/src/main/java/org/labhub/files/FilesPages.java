@@ -32,7 +32,7 @@ import org.labhub.web.Routes;
  */
 public final class FilesPages implements Routes.Provider {
     /** Text previews stop here; the rest is a download away. */
-    static final int PREVIEW_BYTES = 1024 * 1024;
+    public static final int PREVIEW_BYTES = 1024 * 1024;
     /** Notebooks bigger than this are offered as a download only (they are parsed whole). */
     static final int NOTEBOOK_BYTES = 20 * 1024 * 1024;
 
@@ -219,7 +219,7 @@ public final class FilesPages implements Routes.Provider {
     }
 
     /** {@code /a/b} with each name percent-encoded; "" for the root. */
-    static String encPath(RelPath path) {
+    public static String encPath(RelPath path) {
         StringBuilder b = new StringBuilder();
         for (String n : path.names()) {
             b.append('/').append(enc(n));
@@ -227,7 +227,7 @@ public final class FilesPages implements Routes.Provider {
         return b.toString();
     }
 
-    static String enc(String name) {
+    public static String enc(String name) {
         return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 }

@@ -11,7 +11,7 @@ import org.labhub.web.Exchange;
  * never sniffed, sandboxed by CSP, and downloaded (not shown) unless its type is on a short list of images
  * and plain text.
  */
-final class SafeContent {
+public final class SafeContent {
     static final String SANDBOX = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'";
 
     private static final Map<String, String> INLINE = Map.ofEntries(
@@ -22,21 +22,21 @@ final class SafeContent {
 
     private SafeContent() {}
 
-    static String extension(String name) {
+    public static String extension(String name) {
         int dot = name.lastIndexOf('.');
         return dot < 0 ? "" : name.substring(dot + 1).toLowerCase(Locale.ROOT);
     }
 
-    static boolean isImage(String name) {
+    public static boolean isImage(String name) {
         return INLINE.containsKey(extension(name));
     }
 
-    static boolean isText(String name) {
+    public static boolean isText(String name) {
         return TEXT.contains(extension(name));
     }
 
     /** The type the file is served as: an allow-listed image, plain text, or opaque bytes. */
-    static String contentType(String name) {
+    public static String contentType(String name) {
         String ext = extension(name);
         if (INLINE.containsKey(ext)) {
             return INLINE.get(ext);
@@ -45,7 +45,7 @@ final class SafeContent {
     }
 
     /** Sets the headers every file response carries; {@code download} forces an attachment even for images and text. */
-    static void headers(Exchange ex, String name, boolean download) {
+    public static void headers(Exchange ex, String name, boolean download) {
         String ext = extension(name);
         boolean inline = !download && (INLINE.containsKey(ext) || TEXT.contains(ext));
         ex.setHeader("X-Content-Type-Options", "nosniff");

@@ -26,7 +26,7 @@ public final class Sizes {
         return String.format(Locale.ROOT, v < 9.95 ? "%.1f %s" : "%.0f %s", v, UNITS[unit]);
     }
 
-    static String when(Instant t) {
+    public static String when(Instant t) {
         return WHEN.format(t);
     }
 }

@@ -17,14 +17,14 @@ import org.labhub.web.Exchange;
  * in memory, whatever the folder's size. The walk goes through {@link FileStore#list} and {@link FileStore#openRead},
  * so a link planted inside is skipped, never followed.
  */
-final class ZipDownload {
+public final class ZipDownload {
     private final FileStore files;
 
-    ZipDownload(FileStore files) {
+    public ZipDownload(FileStore files) {
         this.files = files;
     }
 
-    void send(Exchange ex, Location folder, String name) throws IOException {
+    public void send(Exchange ex, Location folder, String name) throws IOException {
         SafeContent.headers(ex, name + ".zip", true);
         OutputStream body = ex.stream(200, "application/zip", -1);
         try (ZipOutputStream zip = new ZipOutputStream(body, java.nio.charset.StandardCharsets.UTF_8)) {

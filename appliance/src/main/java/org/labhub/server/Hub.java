@@ -77,6 +77,7 @@ import org.labhub.quotas.AdminStoragePages;
 import org.labhub.quotas.Quotas;
 import org.labhub.quotas.QuotasApi;
 import org.labhub.quotas.UsageTable;
+import org.labhub.shares.PublicLinkPages;
 import org.labhub.shares.PublicLinks;
 import org.labhub.shares.ShareGrants;
 import org.labhub.shares.ShareStore;
@@ -254,6 +255,7 @@ public final class Hub implements AutoCloseable {
         TokensApi tokensApi = new TokensApi(accounts, tokens, audit);
         HubMetrics metrics = new HubMetrics(users::count, serverStore::countByState);
 
+        DavRoutes dav = new DavRoutes(fileStore, namespace, paths.davProps(), clock);
         List<Routes.Provider> features = new ArrayList<>(List.of(
                 new DashboardPage(pages, groupStore, spawner, environments, profiles, config.spawner(),
                         user -> FilesPages.usageOf(fileStore, user), datasets),
@@ -269,11 +271,12 @@ public final class Hub implements AutoCloseable {
                 tokensApi,
                 new GroupsApi(groups),
                 new SharesApi(shares, namespace),
-                new DavRoutes(fileStore, namespace, paths.davProps(), clock)));
+                dav));
         UsageTable usage = new UsageTable(fileStore, quotas, users);
         features.addAll(List.of(new QuotasApi(quotas, usage, users), new AdminStoragePages(quotas, usage, users, pages)));
         features.addAll(List.of(new FilesApi(fileStore, namespace), new TrashApi(fileStore),
                 new UploadsApi(fileStore, namespace, paths.uploads(), clock), new FilesPages(fileStore, namespace, pages)));
+        features.add(new PublicLinkPages(publicLinks, fileStore, pages, dav.forLinks(publicLinks)));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
         features.addAll(List.of(new DatasetsApi(datasets, groupStore),

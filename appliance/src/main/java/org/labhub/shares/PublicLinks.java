@@ -3,8 +3,10 @@ package org.labhub.shares;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jetty.http.HttpCookie;
 import org.labhub.auth.LoginThrottle;
 import org.labhub.auth.PasswordHasher;
@@ -30,6 +32,14 @@ public final class PublicLinks {
     private final LoginThrottle throttle;
     private final byte[] secret;
     private final Clock clock;
+    /**
+     * Passwords verified lately, by the hash of link id, stored hash and password, until when. WebDAV clients send the
+     * password with every request; without this each would cost an Argon2 verification. A changed password (another
+     * stored hash) or a revoked link (checked before) is never served from here.
+     */
+    private final Map<String, Instant> verified = new ConcurrentHashMap<>();
+    private static final Duration REMEMBER = Duration.ofMinutes(5);
+    private static final int MAX_REMEMBERED = 10_000;
 
     public PublicLinks(ShareStore store, ShareGrants grants, PasswordHasher hasher, LoginThrottle throttle, byte[] secret, Clock clock) {
         this.store = store;
@@ -58,6 +68,10 @@ public final class PublicLinks {
         if (password.isEmpty() || password.get().isEmpty()) {
             throw new HttpError(401, "password_required", "this link is protected by a password");
         }
+        String remembered = Secrets.sha256(link.share().id() + "\n" + hash.get() + "\n" + password.get());
+        if (verified.containsKey(remembered) && clock.instant().isBefore(verified.get(remembered))) {
+            return link;
+        }
         LoginThrottle.Attempt attempt = throttle.begin("link:" + link.share().id(), clientAddress);
         if (attempt.refused()) {
             throw HttpError.tooManyRequests("too many wrong passwords for this link; try again later", attempt.refusal().toSeconds());
@@ -67,6 +81,10 @@ public final class PublicLinks {
             throw new HttpError(401, "wrong_password", "the password for this link is wrong");
         }
         throttle.succeeded(attempt);
+        if (verified.size() >= MAX_REMEMBERED) {
+            verified.clear();
+        }
+        verified.put(remembered, clock.instant().plus(REMEMBER));
         return link;
     }
 

@@ -42,7 +42,8 @@ public final class ErrorResponses implements Router.ErrorRenderer {
             ex.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
         }
         if (e.status() == 401) {
-            ex.setHeader("WWW-Authenticate", "Basic realm=\"labhub\", charset=\"UTF-8\"");
+            String realm = ex.path().startsWith("/s/") ? "labhub link" : "labhub"; // a link's password, not an account's
+            ex.setHeader("WWW-Authenticate", "Basic realm=\"" + realm + "\", charset=\"UTF-8\"");
         }
         ex.send(e.status(), "text/plain;charset=utf-8", e.getMessage() + "\n");
     }

@@ -13,7 +13,12 @@ public record Route(String method, String template, Access access, Endpoint endp
         /** The user's login password (only to create a token, as JupyterHub allows). */
         PASSWORD,
         /** The user name and one of their API tokens as the password: an app password for WebDAV clients. */
-        APP_PASSWORD
+        APP_PASSWORD,
+        /**
+         * A public link's WebDAV: Basic carries the link's password (any user name), which the link checks; without
+         * an Authorization header the caller is {@link org.labhub.auth.Principal#LINK}, cookies ignored.
+         */
+        LINK_PASSWORD
     }
 
     PathTemplate spec() {

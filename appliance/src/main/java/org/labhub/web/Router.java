@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Router extends Handler.Abstract {
     private static final Logger log = LoggerFactory.getLogger(Router.class);
+    private static final java.util.regex.Pattern LINK_DAV = java.util.regex.Pattern.compile("/s/[^/]+/dav(/.*)?");
     private static final Set<String> SAFE_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
     private final List<Compiled> routes = new ArrayList<>();
@@ -48,7 +49,7 @@ public final class Router extends Handler.Abstract {
 
     /** WebDAV: a user's files at {@code /dav/…}, a public link's at {@code /s/<token>/dav/…}. Errors there are plain text. */
     public static boolean isDavPath(String path) {
-        return path.startsWith("/dav/") || path.equals("/dav") || (path.startsWith("/s/") && path.contains("/dav"));
+        return path.startsWith("/dav/") || path.equals("/dav") || LINK_DAV.matcher(path).matches();
     }
 
     public List<Route> routes() {

@@ -40,6 +40,12 @@ public final class Routes {
         return this;
     }
 
+    /** A route of a public link's WebDAV: no hub credentials, HTTP Basic with the link's password (see {@link Route.Basic#LINK_PASSWORD}). */
+    public Routes addForLink(String method, String path, Endpoint endpoint, String summary) {
+        routes.add(new Route(method, path, Access.anyone(), endpoint, summary, Route.Basic.LINK_PASSWORD));
+        return this;
+    }
+
     public List<Route> list() {
         return List.copyOf(routes);
     }

@@ -151,7 +151,14 @@ class AccessMatrixTest {
         PROMISE.put("GET /api/openapi.json", "anyone");
         for (String m : List.of("OPTIONS", "GET", "PUT", "DELETE", "MKCOL", "COPY", "MOVE", "PROPFIND", "PROPPATCH", "LOCK", "UNLOCK")) {
             PROMISE.put(m + " /dav/{user}/{path*}", "user:files");
+            // A public link's WebDAV: no account at all, and no cookie is read, so anonymous writes need no CSRF token.
+            PROMISE.put(m + " /s/{token}/dav/{path*}", "link");
         }
+        PROMISE.put("POST /s/{token}", "anyone");
+        PROMISE.put("GET /s/{token}/{path*}", "anyone");
+        PROMISE.put("PUT /s/{token}/{path*}", "anyone");
+        PROMISE.put("POST /s/{token}/{path*}", "anyone");
+        PROMISE.put("DELETE /s/{token}/{path*}", "anyone");
     }
 
     /** The callers. Each is a user (or nobody) holding a token with some scopes, or a browser session. */
@@ -189,6 +196,9 @@ class AccessMatrixTest {
     static TestHub hub;
     static final Map<Caller, HubClient> clients = new LinkedHashMap<>();
     static final Map<Caller, String> tokens = new LinkedHashMap<>();
+    /** Public links of alice's: read-write without a password (the matrix), and one with a password (the Basic test). */
+    static String openLink;
+    static String lockedLink;
 
     @BeforeAll
     static void start() throws Exception {
@@ -230,6 +240,13 @@ class AccessMatrixTest {
             Thread.sleep(100);
         }
         clients.put(Caller.EXPIRED_TOKEN, expired);
+
+        java.nio.file.Files.createDirectories(hub.dataRoot().resolve("homes/alice/matrix-link"));
+        openLink = clients.get(Caller.ALICE).api("POST", "/api/shares", "{\"path\":\"matrix-link\",\"kind\":\"link\",\"permissions\":\"write\"}")
+                .expectStatus(201).json("url").substring("/s/".length());
+        lockedLink = clients.get(Caller.ALICE).api("POST", "/api/shares",
+                "{\"path\":\"matrix-link\",\"kind\":\"link\",\"permissions\":\"write\",\"password\":\"matrix-link-password\"}")
+                .expectStatus(201).json("url").substring("/s/".length());
     }
 
     @AfterAll
@@ -293,7 +310,7 @@ class AccessMatrixTest {
             if (!dav && !r.method().equals("GET")) {
                 continue; // a wrongly accepted Basic write would change things later calls rely on
             }
-            String path = r.template().replace("{user}", "alice").replace("{path*}", "matrix-nothing/here")
+            String path = r.template().replace("{user}", "alice").replace("{path*}", "matrix-nothing/here").replace("{token}", lockedLink)
                     .replace("{name}", "alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
                     .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile")
                     .replace("{dataset}", "nosuchdataset");
@@ -332,6 +349,9 @@ class AccessMatrixTest {
     private static Outcome expected(String promise, Caller caller, String method) {
         if (caller.isBadToken()) {
             return Outcome.DENIED; // a bad token is refused everywhere, never treated as anonymous
+        }
+        if (promise.equals("link")) {
+            return Outcome.ALLOWED;
         }
         if (promise.equals("anyone")) {
             return caller == Caller.ANONYMOUS && !method.equals("GET") ? Outcome.CSRF : Outcome.ALLOWED;
@@ -378,9 +398,14 @@ class AccessMatrixTest {
             return c.send(HttpRequest.newBuilder(java.net.URI.create(c.base() + "/dav/alice/matrix-nothing/here"))
                     .method(method, HttpRequest.BodyPublishers.noBody()), Map.of("Destination", "/dav/alice/matrix-nothing/there", "Depth", "0"));
         }
-        String path = template.replace("/users/{name}", "/users/alice").replace("/groups/{name}", "/groups/nosuchgroup")
-                .replace("/admin/servers/{name}", "/admin/servers/alice").replace("/admin/storage/{name}", "/admin/storage/alice")
-                .replace("{id}", "999999").replace("{server}", "nosuchserver")
+        if (template.startsWith("/s/{token}/dav/")) {
+            // alice's read-write link, on a folder that does not exist in it: writes fail with 404/409, changing nothing.
+            return c.send(HttpRequest.newBuilder(java.net.URI.create(c.base() + "/s/" + openLink + "/dav/matrix-nothing/here"))
+                    .method(method, HttpRequest.BodyPublishers.noBody()), Map.of("Destination", "/s/" + openLink + "/dav/matrix-nothing/there", "Depth", "0"));
+        }
+        String path = template.replace("/users/{name}", "/users/alice").replace("{token}/{path*}", openLink + "/matrix-nothing/here")
+                .replace("{token}", openLink).replace("/groups/{name}", "/groups/nosuchgroup")
+                .replace("/admin/servers/{name}", "/admin/servers/alice").replace("/admin/storage/{name}", "/admin/storage/alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
                 .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile").replace("{dataset}", "nosuchdataset")
                 // Each caller's own files: a file that is not there (bob and admin reach only their own homes).
                 .replace("{user}/{path*}", (caller.user == null ? "alice" : caller.user) + "/nosuchfile");
