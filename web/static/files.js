@@ -96,6 +96,9 @@
       xhr.setRequestHeader("X-CSRF-Token", csrf);
       if (typeof body === "string") {
         xhr.setRequestHeader("Content-Type", "application/json");
+      } else if (body instanceof Blob) {
+        // Not the file's own type: a .txt would go as text/plain, which the hub refuses on writes (simple-request CSRF).
+        xhr.setRequestHeader("Content-Type", "application/octet-stream");
       }
       xhr.upload.onprogress = (e) => onProgress && onProgress(e.loaded);
       xhr.onload = () => {

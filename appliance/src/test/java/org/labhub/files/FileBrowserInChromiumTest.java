@@ -69,16 +69,20 @@ class FileBrowserInChromiumTest {
         folder.click();
         await("the folder page", () -> driver.getCurrentUrl().endsWith("/files/alice/project/") ? true : null);
 
-        // Two files through the file input.
+        // Three files through the file input; a .txt is one a browser labels text/plain, which writes must never carry.
         Path dir = Files.createTempDirectory("uploads");
         Path csv = dir.resolve("data.csv");
         Files.writeString(csv, "name,comment\nalice,\"says \"\"hi\"\", twice\"\nbob,\"two\nlines\"\n<b>eve</b>,<script>x</script>\n");
         Path notebook = dir.resolve("analysis.ipynb");
         Files.writeString(notebook, NOTEBOOK, StandardCharsets.UTF_8);
-        driver.findElement(By.id("upload-input")).sendKeys(csv + "\n" + notebook);
+        Path notes = dir.resolve("notes.txt");
+        Files.writeString(notes, "plain notes\n");
+        driver.findElement(By.id("upload-input")).sendKeys(csv + "\n" + notebook + "\n" + notes);
         await("the overall progress at 100%", () -> "100".equals(driver.findElement(By.id("upload-overall")).getAttribute("value")) ? true : null);
-        await("both rows", () -> driver.findElements(By.cssSelector("tr[data-name='data.csv'], tr[data-name='analysis.ipynb']")).size() == 2 ? true : null);
-        assertThat(driver.findElements(By.cssSelector("#upload-list li.done"))).hasSize(2);
+        await("the three rows", () -> driver.findElements(By.cssSelector("tr[data-name='data.csv'], tr[data-name='analysis.ipynb'], tr[data-name='notes.txt']"))
+                .size() == 3 ? true : null);
+        assertThat(driver.findElements(By.cssSelector("#upload-list li.done"))).hasSize(3);
+        assertThat(hub.dataRoot().resolve("homes/alice/project/notes.txt")).hasContent("plain notes");
         screenshot("files-uploaded");
 
         // A file larger than one piece goes up in pieces (POST /api/uploads, PUT ?offset=…, commit) and arrives whole.
