@@ -348,6 +348,9 @@ public final class Hub implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // Jetty's 8 KiB would answer a long search query (GET /api/search?q=…) with a bare 414 before the route can
+        // explain its own limit; 32 KiB lets every request reach a handler that says what is wrong.
+        http.setRequestHeaderSize(32 * 1024);
         if (config.http().forwardedHeaders()) {
             // Behind a reverse proxy every client would otherwise share the proxy's address (and its lockout).
             http.addCustomizer(new ForwardedRequestCustomizer());
