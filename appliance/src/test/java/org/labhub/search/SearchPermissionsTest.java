@@ -47,13 +47,13 @@ class SearchPermissionsTest {
         admin.api("POST", "/api/groups/botany", "{}").expectStatus(201);
         admin.api("POST", "/api/groups/botany/users", "{\"users\":[\"carol\"]}").expectStatus(200);
 
-        write(alice, "alice", "private/secret.ipynb", SearchQueriesTest.notebook("Quokka census", "python",
+        write(hub, alice, "alice", "private/secret.ipynb", SearchQueriesTest.notebook("Quokka census", "python",
                 "count = census('quokkasecret')  # field notes"));
-        write(alice, "alice", "lab/shared.ipynb", SearchQueriesTest.notebook("Wombat census", "R", "wombatshared <- read.csv('w.csv')"));
-        write(alice, "alice", "lab/sub/deep.txt", "wombatshared deep in the lab folder");
-        write(alice, "alice", "dropbox/inbox.txt", "quokkasecret dropped here");
-        write(alice, "alice", "linked/page.txt", "quokkasecret behind a public link");
-        write(bob, "bob", "mine.txt", "bob also writes about quokkasecret");
+        write(hub, alice, "alice", "lab/shared.ipynb", SearchQueriesTest.notebook("Wombat census", "R", "wombatshared <- read.csv('w.csv')"));
+        write(hub, alice, "alice", "lab/sub/deep.txt", "wombatshared deep in the lab folder");
+        write(hub, alice, "alice", "dropbox/inbox.txt", "quokkasecret dropped here");
+        write(hub, alice, "alice", "linked/page.txt", "quokkasecret behind a public link");
+        write(hub, bob, "bob", "mine.txt", "bob also writes about quokkasecret");
     }
 
     @AfterAll
@@ -67,7 +67,7 @@ class SearchPermissionsTest {
     }
 
     /** Writes through the file API (folders first), then puts the file into the index as the freshness side will. */
-    static void write(HubClient client, String owner, String path, String content) throws IOException {
+    static void write(TestHub hub, HubClient client, String owner, String path, String content) throws IOException {
         RelPath p = RelPath.parse(path);
         RelPath dir = RelPath.ROOT;
         for (String name : p.parent().names()) {
