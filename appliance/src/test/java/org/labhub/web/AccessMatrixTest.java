@@ -146,6 +146,8 @@ class AccessMatrixTest {
         PROMISE.put("PUT /api/uploads/{id}", "user:files");
         PROMISE.put("POST /api/uploads/{id}/commit", "user:files");
         PROMISE.put("DELETE /api/uploads/{id}", "user:files");
+        PROMISE.put("GET /api/search", "user:files");
+        PROMISE.put("GET /search", "user:files");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
