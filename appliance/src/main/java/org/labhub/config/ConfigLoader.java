@@ -3,6 +3,7 @@ package org.labhub.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -128,7 +129,25 @@ public final class ConfigLoader {
                 new LabhubConfig.Proxy(v.get(Settings.PROXY_ADMIN_ACCESS), userDomain(v.get(Settings.PROXY_USER_DOMAIN)),
                         v.get(Settings.PROXY_WEBSOCKET_IDLE_TIMEOUT), v.get(Settings.PROXY_MAX_FRAME_KIB) * 1024),
                 new LabhubConfig.Storage(v.get(Settings.STORAGE_DEFAULT_QUOTA), v.get(Settings.STORAGE_TRASH_RETENTION)),
+                new LabhubConfig.Search(positive(v.get(Settings.SEARCH_MAX_TEXT_BYTES), Settings.SEARCH_MAX_TEXT_BYTES),
+                        positive(v.get(Settings.SEARCH_MAX_NOTEBOOK_BYTES), Settings.SEARCH_MAX_NOTEBOOK_BYTES),
+                        positive(v.get(Settings.SEARCH_COMMIT_INTERVAL), Settings.SEARCH_COMMIT_INTERVAL),
+                        positive(v.get(Settings.SEARCH_RECONCILE_INTERVAL), Settings.SEARCH_RECONCILE_INTERVAL)),
                 new LabhubConfig.Logging(v.get(Settings.LOG_LEVEL), v.get(Settings.LOG_FORMAT)));
+    }
+
+    private static long positive(long value, Setting<Long> setting) {
+        if (value <= 0 || value > Integer.MAX_VALUE) {
+            throw new ConfigException(setting.key() + ": expected a size above 0 and below 2g");
+        }
+        return value;
+    }
+
+    private static Duration positive(Duration value, Setting<Duration> setting) {
+        if (value.isZero() || value.isNegative()) {
+            throw new ConfigException(setting.key() + ": expected a duration above 0s");
+        }
+        return value;
     }
 
     /** A DNS name under which user hosts live: lowercase labels, at least two of them (not a bare TLD). */

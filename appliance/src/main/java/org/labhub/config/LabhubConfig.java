@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** The whole configuration, parsed once at start-up and never changed afterwards. */
 public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Spawner spawner, Proxy proxy,
-                           Storage storage, Logging logging) {
+                           Storage storage, Search search, Logging logging) {
 
     public record Http(String bind, int port, Optional<String> publicUrl, boolean forwardedHeaders, Duration shutdownGrace) {}
 
@@ -38,6 +38,14 @@ public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman 
 
     /** @param defaultQuotaBytes each user's quota unless an admin set another; 0 means no limit */
     public record Storage(long defaultQuotaBytes, Duration trashRetention) {}
+
+    /**
+     * @param maxTextBytes text indexed per file (or per notebook, extracted)
+     * @param maxNotebookBytes notebooks larger than this are indexed by metadata only
+     * @param commitInterval how often the index is committed (durable)
+     * @param reconcileInterval how often homes are compared with the index
+     */
+    public record Search(long maxTextBytes, long maxNotebookBytes, Duration commitInterval, Duration reconcileInterval) {}
 
     public record Logging(String level, String format) {}
 }

@@ -85,6 +85,15 @@ public final class Settings {
     public static final Setting<Duration> STORAGE_TRASH_RETENTION = Setting.duration("storage.trash_retention", "30d",
             "How long deleted files stay in their owner's trash, restorable, before they are removed for good.");
 
+    public static final Setting<Long> SEARCH_MAX_TEXT_BYTES = Setting.bytes("search.max_text_bytes", "1m",
+            "How much text of one file (or extracted from one notebook) is indexed for search; the rest is not searchable. The name and metadata are indexed whatever the size.");
+    public static final Setting<Long> SEARCH_MAX_NOTEBOOK_BYTES = Setting.bytes("search.max_notebook_bytes", "50m",
+            "Notebooks larger than this (usually from embedded images) are indexed by name and metadata only, not read.");
+    public static final Setting<Duration> SEARCH_COMMIT_INTERVAL = Setting.duration("search.commit_interval", "30s",
+            "How often index changes are made durable on disk (a Lucene commit); changes are searchable within a second either way, and a crash loses at most this much, which the next reconcile repairs.");
+    public static final Setting<Duration> SEARCH_RECONCILE_INTERVAL = Setting.duration("search.reconcile_interval", "5m",
+            "How often every home is compared with the index, catching changes that file watching missed.");
+
     public static final Setting<String> LOG_LEVEL = Setting.oneOf("log.level", "INFO",
             List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "Least severe log level written.");
     public static final Setting<String> LOG_FORMAT = Setting.oneOf("log.format", "text",
@@ -105,5 +114,6 @@ public final class Settings {
             PROXY_WEBSOCKET_IDLE_TIMEOUT,
             PROXY_MAX_FRAME_KIB,
             STORAGE_DEFAULT_QUOTA, STORAGE_TRASH_RETENTION,
+            SEARCH_MAX_TEXT_BYTES, SEARCH_MAX_NOTEBOOK_BYTES, SEARCH_COMMIT_INTERVAL, SEARCH_RECONCILE_INTERVAL,
             LOG_LEVEL, LOG_FORMAT);
 }

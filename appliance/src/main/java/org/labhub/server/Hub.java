@@ -68,6 +68,10 @@ import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
 import org.labhub.podman.PodmanService;
 import org.labhub.proxy.NotebookProxy;
+import org.labhub.search.IndexUnusable;
+import org.labhub.search.LuceneIndex;
+import org.labhub.search.SearchRoutes;
+import org.labhub.search.SearchService;
 import org.labhub.shares.PublicLinks;
 import org.labhub.shares.ShareGrants;
 import org.labhub.shares.ShareStore;
@@ -139,13 +143,17 @@ public final class Hub implements AutoCloseable {
     private final Optional<String> firstAdminPassword;
     private final boolean tls;
     private final Sharing sharing;
+    private final Search search;
 
     /** Shares, public links, and the file namespace built on them, for the file layer (WebDAV, file API, /s/ pages). */
     public record Sharing(Shares shares, PublicLinks links, FileNamespace files) {}
 
+    /** The search index and the file store it reads, for the freshness machinery (and tests) that fill it. */
+    public record Search(LuceneIndex index, FileStore files) {}
+
     private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
                 Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
-                Optional<String> firstAdminPassword, boolean tls, Sharing sharing) {
+                Optional<String> firstAdminPassword, boolean tls, Sharing sharing, Search search) {
         this.lock = lock;
         this.catalog = catalog;
         this.podman = podman;
@@ -158,6 +166,7 @@ public final class Hub implements AutoCloseable {
         this.firstAdminPassword = firstAdminPassword;
         this.tls = tls;
         this.sharing = sharing;
+        this.search = search;
     }
 
     public static Hub start(LabhubConfig config) throws Exception {
@@ -255,6 +264,9 @@ public final class Hub implements AutoCloseable {
                 new DavRoutes(fileStore, namespace, paths.davProps(), clock)));
         features.addAll(List.of(new FilesApi(fileStore, namespace), new TrashApi(fileStore),
                 new UploadsApi(fileStore, namespace, paths.uploads(), clock), new FilesPages(fileStore, namespace, pages)));
+        // Search: the index is derived from the homes; what fills it is wired next to it (file events, watching, reconcile).
+        LuceneIndex searchIndex = openIndex(paths, fileStore, config);
+        features.add(new SearchRoutes(new SearchService(searchIndex, shareGrants, () -> false, (int) config.search().maxTextBytes()), pages));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
 
@@ -281,7 +293,7 @@ public final class Hub implements AutoCloseable {
             return t;
         });
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
-                config.tls().enabled(), new Sharing(shares, publicLinks, namespace));
+                config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore));
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
         // Before serving: the catalog must say what really runs before anyone asks.
@@ -308,6 +320,16 @@ public final class Hub implements AutoCloseable {
         log.atInfo().addKeyValue("url", hub.baseUrl()).addKeyValue("data", paths.root()).addKeyValue("version", VERSION)
                 .log("labhub is serving");
         return hub;
+    }
+
+    /** Opens the search index; one that cannot be used (corrupt, old format, other schema) is replaced by an empty one. */
+    private static LuceneIndex openIndex(SitePaths paths, FileStore files, LabhubConfig config) throws IOException {
+        try {
+            return LuceneIndex.open(paths.index(), files, config.search());
+        } catch (IndexUnusable e) {
+            log.atWarn().addKeyValue("reason", e.getMessage()).log("the search index is unusable; starting an empty one");
+            return LuceneIndex.recreate(paths.index(), files, config.search());
+        }
     }
 
     private static boolean exists(FileStore store, Location item) {
@@ -453,6 +475,19 @@ public final class Hub implements AutoCloseable {
         return sharing;
     }
 
+    public Search search() {
+        return search;
+    }
+
+    /** Commits and closes the search index; a failure is logged (the index is derived and is repaired at the next start). */
+    private void closeIndex() {
+        try {
+            search.index().close();
+        } catch (IOException | RuntimeException e) {
+            log.warn("closing the search index failed: {}", e.toString());
+        }
+    }
+
     public void join() throws InterruptedException {
         server.join();
     }
@@ -468,6 +503,7 @@ public final class Hub implements AutoCloseable {
             server.stop();
         } finally {
             maintenance.shutdownNow();
+            closeIndex();
             spawner.close();
             notebooks.close();
             podman.close();
