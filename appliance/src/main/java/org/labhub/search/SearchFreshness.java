@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.labhub.config.LabhubConfig;
 import org.labhub.storage.FileEvents;
 import org.labhub.storage.FileStore;
 import org.labhub.storage.Location;
@@ -46,6 +47,7 @@ public final class SearchFreshness implements AutoCloseable {
     private volatile boolean catchingUp = true;
     private volatile boolean rebuilding;
     private volatile Optional<IndexReconciler.Result> lastRebuild = Optional.empty();
+    private volatile Optional<IndexReconciler.Result> startPass = Optional.empty();
     private long refreshedAt;
     private long committedAt;
 
@@ -64,6 +66,13 @@ public final class SearchFreshness implements AutoCloseable {
         this.clock = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "search-refresh"));
     }
 
+    /** The hub's wiring: over the Lucene index, with the intervals of {@code [search]}. */
+    public static SearchFreshness of(Path homesRoot, FileStore store, LuceneIndex index, LabhubConfig.Search config)
+            throws IOException {
+        return new SearchFreshness(homesRoot, store, index, () -> IndexedOwners.of(index), config.commitInterval(),
+                config.reconcileInterval());
+    }
+
     /**
      * Starts watching, then reconciles every home once (fast when the index is current: fingerprints compare;
      * a full build when {@code rebuild}, for a new or replaced index). Searches are served meanwhile and say they
@@ -79,6 +88,7 @@ public final class SearchFreshness implements AutoCloseable {
                 log.atInfo().addKeyValue("homes", r.homes()).addKeyValue("files", r.files()).addKeyValue("put", r.put())
                         .addKeyValue("removed", r.removed()).addKeyValue("millis", r.millis())
                         .log(rebuild ? "search: index rebuilt" : "search: index reconciled at start");
+                startPass = Optional.of(r);
                 if (rebuild) {
                     lastRebuild = Optional.of(r);
                 }
@@ -146,6 +156,11 @@ public final class SearchFreshness implements AutoCloseable {
             }
         });
         return true;
+    }
+
+    /** What the reconcile at start did (what a crash had left out shows as puts), once it is done. */
+    public Optional<IndexReconciler.Result> startPass() {
+        return startPass;
     }
 
     /** Whether a rebuild runs, how far it got, and what the last finished one did. */
