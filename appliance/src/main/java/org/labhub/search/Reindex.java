@@ -34,6 +34,7 @@ public final class Reindex {
             IndexReconciler.Result r = reconciler.reconcileAll(true);
             ticker.shutdownNow();
             index.commit();
+            index.refresh(); // documents() counts what the searcher sees
             return new Result(r.homes(), r.files(), r.millis(), index.documents());
         } finally {
             ticker.shutdownNow();
