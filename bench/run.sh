@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users, login, spawn, proxy or webdav;
-# none runs all six.
+# bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users, login, spawn, proxy, webdav or
+# search; none runs all seven.
 # Each prints its result next to a baseline measured in the same run, and a ratio. The hub always runs as its own
 # process (the real jar), on 127.0.0.1, a port it picks itself, a fresh data root under a temp folder, and its default
 # configuration: LABHUB_* variables of this shell are not passed on (LABHUB_JAVA_OPTS is, as ./labhub run does).
@@ -9,7 +9,8 @@
 # and compares with configurable-http-proxy, which it installs once with npm into bench/target/chp (node >= 20 and npm;
 # without them that side is skipped), once, not at every run. webdav compares the
 # hub's /dav/ with an nginx of its own (Debian's nginx and libnginx-mod-http-dav-ext) and rclone uploads; as root it
-# installs those Debian packages when missing (apt-get, never leaving Debian's nginx service running). Those two
+# installs those Debian packages when missing (apt-get, never leaving Debian's nginx service running). search compares
+# the hub's /api/search with ripgrep over the same files (Debian's ripgrep, installed as root when missing). Those
 # installs are the only downloads of any benchmark; nothing is downloaded while a benchmark is measured.
 # The output is also kept in bench/target/last-run.txt.
 set -euo pipefail
@@ -19,19 +20,19 @@ cd "$ROOT"
 # BENCH_HUB_JAR runs the benchmarks against another build (an older commit's jar, with its lib/ beside it).
 HUB_JAR=${BENCH_HUB_JAR:-$ROOT/appliance/target/labhub.jar}
 BENCH_JAR=$ROOT/bench/target/labhub-bench.jar
-ALL=(startup api-users login spawn proxy webdav)
+ALL=(startup api-users login spawn proxy webdav search)
 CHP_VERSION=5.3.0
 CHP_DIR=$ROOT/bench/target/chp
 SPAWN_IMAGE=localhost/labhub/kernel-minimal:latest
 SETTLE_SECONDS=10
 
 usage() {
-  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy|webdav]   (no NAME: all six; spawn alone about 3 minutes, proxy about 3, webdav about 7)"
+  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy|webdav|search]   (no NAME: all seven; spawn alone about 3 minutes, proxy about 3, webdav about 7, search about 10)"
 }
 
 case ${1:-} in
   '') SELECTED=("${ALL[@]}") ;;
-  startup | api-users | login | spawn | proxy | webdav) SELECTED=("$1") ;;
+  startup | api-users | login | spawn | proxy | webdav | search) SELECTED=("$1") ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -401,6 +402,44 @@ run_webdav() {
   stop_pid "$NGINX_PID"
 }
 
+# search: ripgrep, or what is missing. As root, Debian's ripgrep is installed first.
+search_missing() {
+  command -v rg >/dev/null 2>&1 && return 0
+  if (($(id -u) != 0)); then
+    echo "it needs ripgrep (as root: apt-get install -y --no-install-recommends ripgrep)"
+    return 0
+  fi
+  echo "bench: installing ripgrep (apt-get, once)" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ripgrep >"$TMP/apt-rg.log" 2>&1 \
+    || echo "apt-get install ripgrep failed: $(tail -n 3 "$TMP/apt-rg.log" | tr '\n' ' ')"
+}
+
+# search: 50 accounts sharing with u00; the corpus (10,000 notebooks, 10,000 other files) written with the hub stopped;
+# the full index build timed as `labhub reindex` (offline); then the hub again: 20 queries as u00 against ripgrep over
+# the same folders, and freshness under load (100 files/s for 60 s written into u00's home).
+run_search() {
+  local missing
+  missing=$(search_missing)
+  if [[ -n $missing ]]; then
+    ((${#SELECTED[@]} == 1)) && { echo "bench: search cannot run: $missing" >&2; exit 1; }
+    echo "search: SKIPPED: $missing"
+    return 0
+  fi
+  note_load search
+  start_hub search
+  bench_java search-setup --url "$HUB_URL" --data "$HUB_DATA" --token-file "$TMP/search-token"
+  stop_pid "$HUB_PID"
+  bench_java search-corpus --data "$HUB_DATA"
+  local t0=$SECONDS out
+  out=$("${HUB_ENV[@]}" "$JAVA" "${JAVA_OPTS[@]}" -jar "$HUB_JAR" reindex --data "$HUB_DATA" 2>&1 | tail -n 1)
+  echo "search: full index build (labhub reindex, offline, hub stopped): $out; $((SECONDS - t0)) s with the JVM start"
+  echo "search: index on disk $(du -sh "$HUB_DATA/index" | cut -f1), corpus $(du -sh "$HUB_DATA/homes" | cut -f1)"
+  start_hub search
+  bench_java search --url "$HUB_URL" --data "$HUB_DATA" --token-file "$TMP/search-token" --rg "$(command -v rg)"
+  printf 'search: hub RSS at the end %s\n' "$(mib "$(rss_kib "$HUB_PID")")"
+  stop_pid "$HUB_PID"
+}
+
 main() {
   echo "bench: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
     "$("$JAVA" -version 2>&1 | head -n 1); hub ${BENCH_HUB_JAR:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}" \
@@ -415,6 +454,7 @@ main() {
       spawn) run_spawn ;;
       proxy) run_proxy ;;
       webdav) run_webdav ;;
+      search) run_search ;;
     esac
   done
   echo "bench: done in $((SECONDS - started)) s"

@@ -24,19 +24,21 @@ import org.labhub.config.ConfigLoader;
 import org.labhub.config.LabhubConfig;
 import org.labhub.config.SitePaths;
 import org.labhub.server.Hub;
+import org.labhub.search.Reindex;
 import org.labhub.server.LogSetup;
 import org.labhub.web.Json;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The {@code labhub} command: {@code run} serves the hub; {@code backup}, {@code restore}, {@code config-doc}
- * and {@code openapi} are the operator's tools. Exit codes: 0 done, 1 failed, 2 bad usage or config.
+ * The {@code labhub} command: {@code run} serves the hub; {@code backup}, {@code restore}, {@code reindex},
+ * {@code config-doc} and {@code openapi} are the operator's tools. Exit codes: 0 done, 1 failed, 2 bad usage or config.
  */
 public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: labhub run [--data DIR] [--port N] [--config FILE]",
             "       labhub backup DIR [--data DIR] [--config FILE]",
             "       labhub restore DIR [--data DIR]",
+            "       labhub reindex [--data DIR] [--config FILE]",
             "       labhub config-doc | openapi | version");
 
     private Main() {}
@@ -52,6 +54,7 @@ public final class Main {
                 case "run": return serve(cli);
                 case "backup": return backup(cli);
                 case "restore": return restore(cli);
+                case "reindex": return reindex(cli);
                 case "config-doc": System.out.print(ConfigDoc.markdown()); return 0;
                 case "openapi": return openapi();
                 case "version": System.out.println(Hub.VERSION); return 0;
@@ -135,6 +138,56 @@ public final class Main {
         return 0;
     }
 
+    /**
+     * Rebuilds the search index: the running hub does it in the background (searches keep working) while this
+     * prints its progress; with no hub running, it is rebuilt here from the homes, under the data-root lock.
+     */
+    private static int reindex(Cli cli) throws Exception {
+        if (!cli.positional.isEmpty()) {
+            throw new UsageException("reindex takes no arguments");
+        }
+        LabhubConfig config = cli.config();
+        SitePaths paths = new SitePaths(config.dataRoot());
+        if (!Files.isDirectory(paths.homes())) {
+            throw new IllegalArgumentException("no labhub data in " + paths.root() + " (no homes folder)");
+        }
+        DataRootLock lock;
+        try {
+            lock = DataRootLock.acquire(paths.lockFile());
+        } catch (DataRootLock.DataRootInUseException running) {
+            return reindexOnline(paths);
+        }
+        try (lock) {
+            LogSetup.configure(new LabhubConfig.Logging("WARN", "text"));
+            Reindex.Result r = Reindex.offline(paths, config.search(), p -> System.out.printf("reindex: %d of %d homes, %d files%n",
+                    p.homesDone(), p.homesTotal(), p.files()));
+            System.out.printf("reindex: done: %d files of %d homes indexed in %d ms; the index holds %d documents%n",
+                    r.files(), r.homes(), r.millis(), r.documents());
+        }
+        return 0;
+    }
+
+    private static int reindexOnline(SitePaths paths) throws Exception {
+        JsonNode started = Json.MAPPER.readTree(postToControlSocket(paths.controlSocket(), "/reindex", "{}"));
+        if (!started.path("started").asBoolean(false)) {
+            System.err.println("labhub: the running hub did not start a rebuild: " + started.path("message").asString());
+            return 1;
+        }
+        System.out.println("reindex: the running hub rebuilds the index in the background; searches keep working meanwhile");
+        while (true) {
+            Thread.sleep(1000);
+            JsonNode s = Json.MAPPER.readTree(requestControlSocket(paths.controlSocket(), "GET", "/reindex", ""));
+            if (!s.path("running").asBoolean(false)) {
+                JsonNode last = s.path("last");
+                System.out.printf("reindex: done: %d files of %d homes indexed in %d ms%n", last.path("files").asLong(),
+                        last.path("homes").asLong(), last.path("millis").asLong());
+                return 0;
+            }
+            System.out.printf("reindex: %d of %d homes, %d files%n", s.path("homes_done").asInt(), s.path("homes_total").asInt(),
+                    s.path("files").asLong());
+        }
+    }
+
     private static int restore(Cli cli) throws Exception {
         Path source = Path.of(cli.argument("backup folder")).toAbsolutePath();
         SitePaths paths = new SitePaths(cli.config().dataRoot());
@@ -161,9 +214,13 @@ public final class Main {
 
     /** A minimal HTTP/1.1 POST over a Unix socket (the JDK's HTTP client speaks only TCP). */
     static String postToControlSocket(Path socket, String path, String body) throws IOException {
+        return requestControlSocket(socket, "POST", path, body);
+    }
+
+    static String requestControlSocket(Path socket, String method, String path, String body) throws IOException {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            String head = "POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nConnection: close\r\n"
+            String head = method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nConnection: close\r\n"
                     + "Content-Length: " + bytes.length + "\r\n\r\n";
             ch.write(ByteBuffer.wrap(head.getBytes(StandardCharsets.US_ASCII)));
             ch.write(ByteBuffer.wrap(bytes));

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.labhub.backup.Backup;
+import org.labhub.search.SearchFreshness;
 import org.labhub.web.Json;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,14 +24,15 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * A Unix socket under {@code <data>/run/} through which the local CLI asks the running hub for work that
- * needs the open catalog (an online backup). Only the hub's own OS user can reach it: the folder is mode 0700.
+ * needs the open catalog or index (an online backup, a search index rebuild). Only the hub's own OS user can
+ * reach it: the folder is mode 0700.
  */
 final class ControlServer {
     private static final Logger log = LoggerFactory.getLogger(ControlServer.class);
 
     private final Server server = new Server();
 
-    ControlServer(Path socket, Backup backup) throws IOException {
+    ControlServer(Path socket, Backup backup, SearchFreshness search) throws IOException {
         Path dir = socket.getParent();
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
@@ -41,8 +44,14 @@ final class ControlServer {
         server.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
-                if (!request.getMethod().equals("POST") || !Request.getPathInContext(request).equals("/backup")) {
-                    reply(response, callback, 404, Map.of("error", "not_found", "message", "the control socket knows POST /backup"));
+                String path = Request.getPathInContext(request);
+                if (path.equals("/reindex")) {
+                    reindex(request.getMethod(), search, response, callback);
+                    return true;
+                }
+                if (!request.getMethod().equals("POST") || !path.equals("/backup")) {
+                    reply(response, callback, 404, Map.of("error", "not_found",
+                            "message", "the control socket knows POST /backup, POST /reindex and GET /reindex"));
                     return true;
                 }
                 try {
@@ -58,6 +67,26 @@ final class ControlServer {
                 return true;
             }
         });
+    }
+
+    /** POST starts a rebuild in the background (409 when one runs); GET says how far it got, for the CLI to print. */
+    private static void reindex(String method, SearchFreshness search, Response response, Callback callback) {
+        if (method.equals("POST")) {
+            if (search.rebuild()) {
+                reply(response, callback, 202, Map.of("started", true));
+            } else {
+                reply(response, callback, 409, Map.of("error", "busy", "message", "a rebuild of the search index is already running"));
+            }
+            return;
+        }
+        SearchFreshness.RebuildStatus s = search.rebuildStatus();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("running", s.running());
+        body.put("homes_done", s.progress().homesDone());
+        body.put("homes_total", s.progress().homesTotal());
+        body.put("files", s.progress().files());
+        s.last().ifPresent(r -> body.put("last", Map.of("homes", r.homes(), "files", r.files(), "millis", r.millis())));
+        reply(response, callback, 200, body);
     }
 
     private static void reply(Response response, Callback callback, int status, Map<String, Object> body) {

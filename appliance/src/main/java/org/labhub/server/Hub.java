@@ -80,6 +80,7 @@ import org.labhub.quotas.UsageTable;
 import org.labhub.shares.PublicLinkPages;
 import org.labhub.search.IndexUnusable;
 import org.labhub.search.LuceneIndex;
+import org.labhub.search.SearchFreshness;
 import org.labhub.search.SearchRoutes;
 import org.labhub.search.SearchService;
 import org.labhub.shares.PublicLinks;
@@ -99,6 +100,7 @@ import org.labhub.spawner.ShareAcls;
 import org.labhub.spawner.SharedFolders;
 import org.labhub.spawner.Spawner;
 import org.labhub.storage.AtomicFiles;
+import org.labhub.storage.FileEvents;
 import org.labhub.storage.FileStore;
 import org.labhub.storage.HomeFileStore;
 import org.labhub.storage.Homes;
@@ -161,7 +163,7 @@ public final class Hub implements AutoCloseable {
     public record Sharing(Shares shares, PublicLinks links, FileNamespace files) {}
 
     /** The search index and the file store it reads, for the freshness machinery (and tests) that fill it. */
-    public record Search(LuceneIndex index, FileStore files) {}
+    public record Search(LuceneIndex index, FileStore files, SearchFreshness freshness) {}
 
     private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
                 Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
@@ -241,8 +243,12 @@ public final class Hub implements AutoCloseable {
         ShareAcls shareAcls = new ShareAcls(paths.homes(), shareGrants, users);
         Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock, item -> exists(homeStore, item),
                 shareAcls);
-        // Every feature gets this one: what the hub moves or deletes takes its shares along.
-        FileStore fileStore = new ObservedFileStore(homeStore, shares.fileEvents());
+        // Search: the index is derived from the homes (read through the home store); watching, reconcile and the
+        // hub's own moves keep it fresh.
+        LuceneIndex searchIndex = openIndex(paths, homeStore, config);
+        SearchFreshness freshness = SearchFreshness.of(paths.homes(), homeStore, searchIndex, config.search());
+        // Every feature gets this one: what the hub moves or deletes takes its shares along, and search looks again.
+        FileStore fileStore = new ObservedFileStore(homeStore, FileEvents.all(shares.fileEvents(), freshness.fileEvents()));
         PublicLinks publicLinks = new PublicLinks(shareStore, shareGrants, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
         FileNamespace namespace = new FileNamespace(shareGrants);
 
@@ -286,9 +292,8 @@ public final class Hub implements AutoCloseable {
         features.addAll(List.of(new FilesApi(fileStore, namespace), new TrashApi(fileStore),
                 new UploadsApi(fileStore, namespace, paths.uploads(), clock), new FilesPages(fileStore, namespace, pages)));
         features.add(new PublicLinkPages(publicLinks, fileStore, pages, dav.forLinks(publicLinks)));
-        // Search: the index is derived from the homes; what fills it is wired next to it (file events, watching, reconcile).
-        LuceneIndex searchIndex = openIndex(paths, fileStore, config);
-        features.add(new SearchRoutes(new SearchService(searchIndex, shareGrants, () -> false, (int) config.search().maxTextBytes()), pages));
+        features.add(new SearchRoutes(new SearchService(searchIndex, shareGrants, freshness::catchingUp,
+                (int) config.search().maxTextBytes()), pages));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
         features.addAll(List.of(new DatasetsApi(datasets, groupStore),
@@ -310,20 +315,21 @@ public final class Hub implements AutoCloseable {
         Optional<String> firstAdmin = firstAdmin(accounts, users, paths, config.auth().adminUser());
 
         Server server = jetty(config, paths, router, notebookProxy);
-        ControlServer control = new ControlServer(paths.controlSocket(), new Backup(catalog, paths));
+        ControlServer control = new ControlServer(paths.controlSocket(), new Backup(catalog, paths), freshness);
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "maintenance");
             t.setDaemon(true);
             return t;
         });
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
-                config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore));
+                config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore, freshness));
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
         // Before serving: the catalog must say what really runs before anyone asks.
         spawner.begin(maintenance);
         server.start();
         control.start();
+        freshness.start(searchIndex.created()); // a new (or replaced) index is built in the background while serving
         maintenance.scheduleWithFixedDelay(() -> {
             try {
                 int purged = fileStore.purgeTrash(config.storage().trashRetention());
@@ -508,6 +514,11 @@ public final class Hub implements AutoCloseable {
 
     /** Commits and closes the search index; a failure is logged (the index is derived and is repaired at the next start). */
     private void closeIndex() {
+        try {
+            search.freshness().close(); // stops watching and reconciling, then commits
+        } catch (Exception e) {
+            log.warn("stopping the search index's updates failed: {}", e.toString());
+        }
         try {
             search.index().close();
         } catch (IOException | RuntimeException e) {

@@ -10,4 +10,20 @@ public interface FileEvents {
 
     /** {@code item} (and everything in it) is gone from its home: trashed or deleted. */
     void removed(Location item);
+
+    /** Tells each of {@code listeners}, in order (shares before search, so an index update never waits on a share). */
+    static FileEvents all(FileEvents... listeners) {
+        java.util.List<FileEvents> each = java.util.List.of(listeners);
+        return new FileEvents() {
+            @Override
+            public void moved(Location from, Location to) {
+                each.forEach(l -> l.moved(from, to));
+            }
+
+            @Override
+            public void removed(Location item) {
+                each.forEach(l -> l.removed(item));
+            }
+        };
+    }
 }
