@@ -27,6 +27,8 @@ import tools.jackson.databind.exc.PropertyBindingException;
 public final class Exchange {
     private static final int MAX_FORM_BYTES = 64 * 1024;
     private static final int MAX_JSON_BYTES = 1024 * 1024;
+    /** How much of an unread request body an error answer reads and drops first (see {@link #dropUnreadBody}). */
+    private static final long DRAIN_LIMIT = 8L << 20;
 
     private final Request request;
     private final Response response;
@@ -190,6 +192,9 @@ public final class Exchange {
     }
 
     public void send(int status, String contentType, String body) {
+        if (status >= 400) {
+            dropUnreadBody();
+        }
         markResponded();
         response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
@@ -245,6 +250,32 @@ public final class Exchange {
         if (streaming != null) {
             streaming = null;
             callback.failed(cause);
+        }
+    }
+
+    /**
+     * Before an early refusal (507 over quota, 401, 413…) of a request whose body is still coming: reads and drops
+     * the rest of it when that is small. Closing a connection with unread bytes makes the kernel reset it, and the
+     * reset can destroy the answer before the client reads it ("no bytes"). A large rest is not worth the wait: the
+     * connection is closed after the answer instead.
+     */
+    private void dropUnreadBody() {
+        boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (!hasBody || responded) {
+            return;
+        }
+        try (InputStream rest = Content.Source.asInputStream(request)) {
+            long dropped = 0;
+            byte[] buffer = new byte[64 * 1024];
+            for (int n; (n = rest.read(buffer)) >= 0; ) {
+                dropped += n;
+                if (dropped > DRAIN_LIMIT) {
+                    response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                    return;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close"); // the client went away or sent garbage
         }
     }
 
