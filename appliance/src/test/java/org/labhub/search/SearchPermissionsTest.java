@@ -66,7 +66,10 @@ class SearchPermissionsTest {
                 .expectStatus(201).json("token"));
     }
 
-    /** Writes through the file API (folders first), then puts the file into the index as the freshness side will. */
+    /**
+     * Writes through the file API (folders first), then waits (at most the promised 5 s) until the hub's own freshness
+     * machinery has indexed it: putting it here as well would race the watcher, which re-indexes a new folder whole.
+     */
     static void write(TestHub hub, HubClient client, String owner, String path, String content) throws IOException {
         RelPath p = RelPath.parse(path);
         RelPath dir = RelPath.ROOT;
@@ -79,7 +82,12 @@ class SearchPermissionsTest {
                 .PUT(java.net.http.HttpRequest.BodyPublishers.ofString(content)), Map.of()).expectStatus(201);
         Location at = new Location(owner, p);
         var search = hub.hub().search();
-        search.index().put(at, search.files().stat(at).orElseThrow());
+        String etag = search.files().stat(at).orElseThrow().etag();
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!etag.equals(search.index().fingerprints(owner).get(p))) {
+            assertThat(System.nanoTime()).as("%s indexed within 5 s", at).isLessThan(deadline);
+            sleep(50);
+        }
         search.index().refresh();
     }
 
@@ -214,5 +222,14 @@ class SearchPermissionsTest {
                 .contains("/user/alice/notebooks/private/secret.ipynb");
         assertThat(page.get("/search?q=nothingmatchesthis").body()).contains("Nothing found.");
         assertThat(page.get("/").body()).as("the search box in the top bar").contains("id=\"nav-q\"");
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 }
