@@ -82,17 +82,18 @@ public final class SearchFreshness implements AutoCloseable {
         watcher.start();
         rebuilding = rebuild;
         worker.execute(() -> {
+            Optional<IndexReconciler.Result> done = Optional.empty();
             try {
                 watcher.awaitWatching(Duration.ofMinutes(10));
                 IndexReconciler.Result r = reconciler.reconcileAll(rebuild);
                 log.atInfo().addKeyValue("homes", r.homes()).addKeyValue("files", r.files()).addKeyValue("put", r.put())
                         .addKeyValue("removed", r.removed()).addKeyValue("millis", r.millis())
                         .log(rebuild ? "search: index rebuilt" : "search: index reconciled at start");
-                startPass = Optional.of(r);
                 if (rebuild) {
                     lastRebuild = Optional.of(r);
                 }
                 commitIfChanged();
+                done = Optional.of(r);
             } catch (InterruptedException | IndexReconciler.Stopped e) {
                 // closing
             } catch (IOException | RuntimeException e) {
@@ -100,6 +101,8 @@ public final class SearchFreshness implements AutoCloseable {
             } finally {
                 rebuilding = false;
                 catchingUp = false;
+                // Published last: whoever sees the start pass done may start a rebuild at once.
+                startPass = done;
             }
         });
         clock.scheduleWithFixedDelay(this::refreshIfChanged, REFRESH_INTERVAL.toMillis(), REFRESH_INTERVAL.toMillis(),
