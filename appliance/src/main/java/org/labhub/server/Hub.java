@@ -77,6 +77,7 @@ import org.labhub.quotas.AdminStoragePages;
 import org.labhub.quotas.Quotas;
 import org.labhub.quotas.QuotasApi;
 import org.labhub.quotas.UsageTable;
+import org.labhub.runs.PodmanNotebookRuns;
 import org.labhub.shares.PublicLinkPages;
 import org.labhub.search.IndexUnusable;
 import org.labhub.search.LuceneIndex;
@@ -156,6 +157,7 @@ public final class Hub implements AutoCloseable {
     private final boolean tls;
     private final Sharing sharing;
     private final Search search;
+    private final PodmanNotebookRuns runs;
 
     /** Shares, public links, and the file namespace built on them, for the file layer (WebDAV, file API, /s/ pages). */
     public record Sharing(Shares shares, PublicLinks links, FileNamespace files) {}
@@ -165,7 +167,7 @@ public final class Hub implements AutoCloseable {
 
     private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
                 Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
-                Optional<String> firstAdminPassword, boolean tls, Sharing sharing, Search search) {
+                Optional<String> firstAdminPassword, boolean tls, Sharing sharing, Search search, PodmanNotebookRuns runs) {
         this.lock = lock;
         this.catalog = catalog;
         this.podman = podman;
@@ -179,6 +181,7 @@ public final class Hub implements AutoCloseable {
         this.tls = tls;
         this.sharing = sharing;
         this.search = search;
+        this.runs = runs;
     }
 
     public static Hub start(LabhubConfig config) throws Exception {
@@ -255,6 +258,10 @@ public final class Hub implements AutoCloseable {
         Spawner spawner = new Spawner(serverStore, environments, profiles, profileStore, groupStore, podman.client(),
                 notebooks, notebookContainers, sharedFolders, datasetMounts, new NotebookTokens(secret), audit, clock, config.spawner());
 
+        // One engine runs notebooks without a person at the keyboard (batch jobs, preserve runs), hardened like servers.
+        PodmanNotebookRuns runs = new PodmanNotebookRuns(podman.client(), notebookContainers, environments, profiles, users,
+                groupStore, paths.runEngine(), config.runs(), clock);
+
         Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock, spawner::stopAllOf);
         Groups groups = new Groups(groupStore, users, audit, clock);
 
@@ -317,9 +324,10 @@ public final class Hub implements AutoCloseable {
             return t;
         });
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
-                config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore));
+                config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore), runs);
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
+        List<String> leftRuns = runs.removeLeftovers();
         // Before serving: the catalog must say what really runs before anyone asks.
         spawner.begin(maintenance);
         server.start();
@@ -498,6 +506,11 @@ public final class Hub implements AutoCloseable {
         return podman;
     }
 
+    /** The notebook run engine (batch jobs, preserve runs). */
+    public PodmanNotebookRuns runs() {
+        return runs;
+    }
+
     public Sharing sharing() {
         return sharing;
     }
@@ -531,6 +544,7 @@ public final class Hub implements AutoCloseable {
         } finally {
             maintenance.shutdownNow();
             closeIndex();
+            runs.close();
             spawner.close();
             notebooks.close();
             podman.close();
