@@ -217,6 +217,7 @@ public final class PodmanNotebookRuns implements NotebookRuns, AutoCloseable {
         }
         RunSpec spec = run.spec();
         Instant started = clock.instant();
+        run.started = started;
         Duration limit = limitOf(spec);
         String containerId = null;
         String digest = "";

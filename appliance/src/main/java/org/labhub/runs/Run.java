@@ -18,6 +18,11 @@ public interface Run {
     /** Sends the log written so far, then each new line until the run ends; returns a handle that stops following. */
     AutoCloseable followLog(Consumer<String> line);
 
+    /** When its container started; empty while it waits in line. */
+    default Optional<java.time.Instant> startedAt() {
+        return Optional.empty();
+    }
+
     default Optional<RunOutcome> outcome() {
         return Optional.ofNullable(completion().getNow(null));
     }

@@ -17,6 +17,7 @@ final class RunningRun implements Run {
     final long seq = SEQUENCE.incrementAndGet();
     volatile boolean cancelRequested;
     volatile String containerId;
+    volatile java.time.Instant started;
     private RunLog log;
     /** Followers that came before the log existed, with the handles they were given. */
     private final java.util.List<Pending> pending = new java.util.ArrayList<>();
@@ -62,6 +63,11 @@ final class RunningRun implements Run {
     @Override
     public CompletableFuture<RunOutcome> completion() {
         return completion;
+    }
+
+    @Override
+    public java.util.Optional<java.time.Instant> startedAt() {
+        return java.util.Optional.ofNullable(started);
     }
 
     void finish(RunOutcome outcome) {

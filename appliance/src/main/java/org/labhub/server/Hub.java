@@ -68,6 +68,9 @@ import org.labhub.files.FilesApi;
 import org.labhub.files.FilesPages;
 import org.labhub.files.TrashApi;
 import org.labhub.files.UploadsApi;
+import org.labhub.jobs.JobStore;
+import org.labhub.jobs.Jobs;
+import org.labhub.jobs.JobsApi;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
@@ -298,6 +301,8 @@ public final class Hub implements AutoCloseable {
         features.add(new SearchRoutes(new SearchService(searchIndex, shareGrants, () -> false, (int) config.search().maxTextBytes()), pages));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
+        Jobs jobs = new Jobs(new JobStore(db), runs, fileStore, namespace, paths.jobRuns(), audit, clock);
+        features.add(new JobsApi(jobs, clock));
         features.addAll(List.of(new DatasetsApi(datasets, groupStore),
                 new AdminDatasetPages(datasets, groupStore, pages, paths.datasets().toString())));
 
@@ -327,7 +332,9 @@ public final class Hub implements AutoCloseable {
                 config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore), runs);
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
-        List<String> leftRuns = runs.removeLeftovers();
+        // A previous hub's runs did not survive it: their containers go, and their jobs are recorded as failed.
+        runs.removeLeftovers();
+        jobs.failUnfinished();
         // Before serving: the catalog must say what really runs before anyone asks.
         spawner.begin(maintenance);
         server.start();
@@ -437,7 +444,7 @@ public final class Hub implements AutoCloseable {
     }
 
     private static void prepareFolders(SitePaths paths) throws IOException {
-        for (Path p : List.of(paths.homes(), paths.archives(), paths.index(), paths.datasets())) {
+        for (Path p : List.of(paths.homes(), paths.archives(), paths.index(), paths.datasets(), paths.jobRuns())) {
             Files.createDirectories(p);
         }
         Files.createDirectories(paths.secrets());
