@@ -126,6 +126,8 @@ public final class ConfigLoader {
                 new LabhubConfig.Spawner(v.get(Settings.SPAWNER_START_TIMEOUT), v.get(Settings.SPAWNER_IDLE_TIMEOUT),
                         v.get(Settings.SPAWNER_MAX_RUNNING), v.get(Settings.SPAWNER_MAX_CONCURRENT_SPAWNS),
                         v.get(Settings.SPAWNER_MAX_NAMED_SERVERS), v.get(Settings.SPAWNER_STOP_TIMEOUT)),
+                new LabhubConfig.Runs(v.get(Settings.RUNS_MAX_CONCURRENT),
+                        positive(v.get(Settings.RUNS_MAX_DURATION), Settings.RUNS_MAX_DURATION)),
                 new LabhubConfig.Proxy(v.get(Settings.PROXY_ADMIN_ACCESS), userDomain(v.get(Settings.PROXY_USER_DOMAIN)),
                         v.get(Settings.PROXY_WEBSOCKET_IDLE_TIMEOUT), v.get(Settings.PROXY_MAX_FRAME_KIB) * 1024),
                 new LabhubConfig.Storage(v.get(Settings.STORAGE_DEFAULT_QUOTA), v.get(Settings.STORAGE_TRASH_RETENTION)),

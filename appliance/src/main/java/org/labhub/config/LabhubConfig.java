@@ -5,8 +5,8 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** The whole configuration, parsed once at start-up and never changed afterwards. */
-public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Spawner spawner, Proxy proxy,
-                           Storage storage, Search search, Logging logging) {
+public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Spawner spawner, Runs runs,
+                           Proxy proxy, Storage storage, Search search, Logging logging) {
 
     public record Http(String bind, int port, Optional<String> publicUrl, boolean forwardedHeaders, Duration shutdownGrace) {}
 
@@ -30,6 +30,9 @@ public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman 
     /** Limits and timeouts of notebook servers; an idle timeout of zero means servers are never culled. */
     public record Spawner(Duration startTimeout, Duration idleTimeout, int maxRunning, int maxConcurrentSpawns,
                           int maxNamedServers, Duration stopTimeout) {}
+
+    /** Notebook runs without a person at the keyboard (batch jobs, preserve runs): how many at once, and for how long at most. */
+    public record Runs(int maxConcurrent, Duration maxDuration) {}
 
     /**
      * @param userDomain when present, each user's server is served at {@code <user>.<userDomain>} (its own origin)

@@ -71,6 +71,11 @@ public final class Settings {
     public static final Setting<Duration> SPAWNER_STOP_TIMEOUT = Setting.duration("spawner.stop_timeout", "10s",
             "How long a stopping notebook gets to shut its kernels down before it is killed.");
 
+    public static final Setting<Integer> RUNS_MAX_CONCURRENT = Setting.integer("runs.max_concurrent", 2, 1, 64,
+            "Most notebook runs (batch jobs and preserve runs) executing at once; further runs wait in line, first come first served.");
+    public static final Setting<Duration> RUNS_MAX_DURATION = Setting.duration("runs.max_duration", "6h",
+            "Longest a notebook run may take; a job's own time limit is capped at this. A run that reaches its limit is killed and ends timed out.");
+
     public static final Setting<Boolean> PROXY_ADMIN_ACCESS = Setting.bool("proxy.admin_access", false,
             "Whether admins may open other users' notebook servers through /user/<name>/. Off by default; when on, every such visit is written to the audit log.");
     public static final Setting<String> PROXY_USER_DOMAIN = Setting.text("proxy.user_domain", "",
@@ -109,6 +114,7 @@ public final class Settings {
             PODMAN_SOCKET, PODMAN_RUNTIME,
             SPAWNER_START_TIMEOUT, SPAWNER_IDLE_TIMEOUT, SPAWNER_MAX_RUNNING, SPAWNER_MAX_CONCURRENT_SPAWNS,
             SPAWNER_MAX_NAMED_SERVERS, SPAWNER_STOP_TIMEOUT,
+            RUNS_MAX_CONCURRENT, RUNS_MAX_DURATION,
             PROXY_ADMIN_ACCESS,
             PROXY_USER_DOMAIN,
             PROXY_WEBSOCKET_IDLE_TIMEOUT,

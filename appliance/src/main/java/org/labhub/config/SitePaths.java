@@ -30,6 +30,10 @@ public final class SitePaths {
     public Path archives() { return root.resolve("archives"); }
     /** Sockets and other runtime-only files. */
     public Path run() { return root.resolve("run"); }
+    /** Batch jobs' run folders, {@code runs/<job-id>/}: the notebook, its executed copy, run.log. */
+    public Path jobRuns() { return root.resolve("runs"); }
+    /** The run driver that every run container mounts read-only. */
+    public Path runEngine() { return run().resolve("engine"); }
     public Path datasets() { return root.resolve("datasets"); }
     /** Generated keys and passwords, mode 0700 / 0600. */
     public Path secrets() { return root.resolve("secrets"); }

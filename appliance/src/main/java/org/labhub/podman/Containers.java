@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.eclipse.jetty.client.Request;
@@ -121,6 +122,18 @@ public final class Containers {
         Request r = http.request("GET", "/containers/" + PodmanHttp.segment(id) + "/logs")
                 .param("stdout", "true").param("stderr", "true").param("tail", Integer.toString(tail));
         return LogFrames.text(http.send(r, 200).body());
+    }
+
+    /**
+     * Follows a container's stdout and stderr from its first byte, handing each chunk to {@code chunk} as it
+     * comes, until the container exits (Podman then ends the stream) or {@code deadline} passes. Blocks.
+     */
+    public void followLogs(String id, Duration deadline, Consumer<byte[]> chunk) throws IOException {
+        Request r = http.request("GET", "/containers/" + PodmanHttp.segment(id) + "/logs", deadline)
+                .param("stdout", "true").param("stderr", "true").param("follow", "true");
+        try (InputStream body = http.stream(r, 200)) {
+            LogFrames.copy(body, chunk);
+        }
     }
 
     /** One sample of CPU, memory and process use (all zero for a container that is not running). */

@@ -68,6 +68,9 @@ import org.labhub.files.FilesApi;
 import org.labhub.files.FilesPages;
 import org.labhub.files.TrashApi;
 import org.labhub.files.UploadsApi;
+import org.labhub.jobs.JobStore;
+import org.labhub.jobs.Jobs;
+import org.labhub.jobs.JobsApi;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
@@ -77,6 +80,7 @@ import org.labhub.quotas.AdminStoragePages;
 import org.labhub.quotas.Quotas;
 import org.labhub.quotas.QuotasApi;
 import org.labhub.quotas.UsageTable;
+import org.labhub.runs.PodmanNotebookRuns;
 import org.labhub.shares.PublicLinkPages;
 import org.labhub.search.IndexUnusable;
 import org.labhub.search.LuceneIndex;
@@ -158,6 +162,7 @@ public final class Hub implements AutoCloseable {
     private final boolean tls;
     private final Sharing sharing;
     private final Search search;
+    private final PodmanNotebookRuns runs;
 
     /** Shares, public links, and the file namespace built on them, for the file layer (WebDAV, file API, /s/ pages). */
     public record Sharing(Shares shares, PublicLinks links, FileNamespace files) {}
@@ -167,7 +172,7 @@ public final class Hub implements AutoCloseable {
 
     private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
                 Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
-                Optional<String> firstAdminPassword, boolean tls, Sharing sharing, Search search) {
+                Optional<String> firstAdminPassword, boolean tls, Sharing sharing, Search search, PodmanNotebookRuns runs) {
         this.lock = lock;
         this.catalog = catalog;
         this.podman = podman;
@@ -181,6 +186,7 @@ public final class Hub implements AutoCloseable {
         this.tls = tls;
         this.sharing = sharing;
         this.search = search;
+        this.runs = runs;
     }
 
     public static Hub start(LabhubConfig config) throws Exception {
@@ -261,6 +267,10 @@ public final class Hub implements AutoCloseable {
         Spawner spawner = new Spawner(serverStore, environments, profiles, profileStore, groupStore, podman.client(),
                 notebooks, notebookContainers, sharedFolders, datasetMounts, new NotebookTokens(secret), audit, clock, config.spawner());
 
+        // One engine runs notebooks without a person at the keyboard (batch jobs, preserve runs), hardened like servers.
+        PodmanNotebookRuns runs = new PodmanNotebookRuns(podman.client(), notebookContainers, environments, profiles, users,
+                groupStore, paths.runEngine(), config.runs(), clock);
+
         Accounts accounts = new Accounts(users, hasher, sessions, homes, paths.retainedHomes(), audit, clock, spawner::stopAllOf);
         Groups groups = new Groups(groupStore, users, audit, clock);
 
@@ -296,6 +306,8 @@ public final class Hub implements AutoCloseable {
                 (int) config.search().maxTextBytes()), pages));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
+        Jobs jobs = new Jobs(new JobStore(db), runs, fileStore, namespace, paths.jobRuns(), audit, clock);
+        features.add(new JobsApi(jobs, clock));
         features.addAll(List.of(new DatasetsApi(datasets, groupStore),
                 new AdminDatasetPages(datasets, groupStore, pages, paths.datasets().toString())));
 
@@ -322,9 +334,12 @@ public final class Hub implements AutoCloseable {
             return t;
         });
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
-                config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore, freshness));
+                config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore, freshness), runs);
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
+        // A previous hub's runs did not survive it: their containers go, and their jobs are recorded as failed.
+        runs.removeLeftovers();
+        jobs.failUnfinished();
         // Before serving: the catalog must say what really runs before anyone asks.
         spawner.begin(maintenance);
         server.start();
@@ -435,7 +450,7 @@ public final class Hub implements AutoCloseable {
     }
 
     private static void prepareFolders(SitePaths paths) throws IOException {
-        for (Path p : List.of(paths.homes(), paths.archives(), paths.index(), paths.datasets())) {
+        for (Path p : List.of(paths.homes(), paths.archives(), paths.index(), paths.datasets(), paths.jobRuns())) {
             Files.createDirectories(p);
         }
         Files.createDirectories(paths.secrets());
@@ -504,6 +519,11 @@ public final class Hub implements AutoCloseable {
         return podman;
     }
 
+    /** The notebook run engine (batch jobs, preserve runs). */
+    public PodmanNotebookRuns runs() {
+        return runs;
+    }
+
     public Sharing sharing() {
         return sharing;
     }
@@ -542,6 +562,7 @@ public final class Hub implements AutoCloseable {
         } finally {
             maintenance.shutdownNow();
             closeIndex();
+            runs.close();
             spawner.close();
             notebooks.close();
             podman.close();

@@ -107,33 +107,42 @@ public final class NotebookContainers {
     /** The hardened container for one start of a server. */
     public ContainerSpec spec(Server server, Environment env, Profile profile, String token, List<ContainerSpec.Mount> shared) {
         ServerKey key = server.key();
-        long base = HostIds.base(server.userId());
-        ContainerSpec.Builder spec = ContainerSpec.builder(env.image())
+        ContainerSpec.Builder spec = hardened(env.image(), env.network(), profile, server.userId())
                 .name(containerName(key))
                 .labels(Map.of(LABEL_HUB, hubId, LABEL_USER, key.user(), LABEL_SERVER, key.server(),
                         LABEL_SERVER_ID, Long.toString(server.id()), LABEL_ENVIRONMENT, env.name(), LABEL_PROFILE, profile.name()))
-                .user(HostIds.CONTAINER_UID + ":" + HostIds.CONTAINER_UID)
                 .command(NOTEBOOK_COMMAND)
                 .hostname(key.isDefault() ? key.user() : key.user() + "-" + key.server())
                 .workDir(CONTAINER_HOME)
-                .network(env.network())
-                .idMapping(base, HostIds.RANGE)
-                .readOnlyRootfs(true)
-                .capDrop("ALL")
-                .noNewPrivileges(true)
                 .mount(ContainerSpec.Mount.bind(homes.of(key.user()).toString(), CONTAINER_HOME, "rw"))
                 .mount(ContainerSpec.Mount.bind(socketDir(key).toString(), CONTAINER_RUN, "rw"))
-                .mount(ContainerSpec.Mount.tmpfs("/tmp", Math.min(TMP_MAX, profile.memoryBytes() / 2), "1777"))
                 .env("LABHUB_SOCKET", CONTAINER_RUN + "/" + SOCKET_NAME)
                 .env("LABHUB_TOKEN", token)
                 .env("LABHUB_BASE_URL", key.baseUrl())
+                .stopTimeoutSeconds((int) Math.max(1, stopTimeout.toSeconds()));
+        shared.forEach(spec::mount);
+        return spec.build();
+    }
+
+    /**
+     * What every container that runs a user's code shares, servers and batch runs alike: the user's fixed user
+     * namespace (their files keep one host owner), the notebook user, read-only root with a capped /tmp, every
+     * capability dropped, no new privileges, the profile's CPU, memory and process limits, explicit rlimits.
+     * Callers add name, labels, command and their folders.
+     */
+    public ContainerSpec.Builder hardened(String image, String network, Profile profile, long userId) {
+        return ContainerSpec.builder(image)
+                .user(HostIds.CONTAINER_UID + ":" + HostIds.CONTAINER_UID)
+                .network(network)
+                .idMapping(HostIds.base(userId), HostIds.RANGE)
+                .readOnlyRootfs(true)
+                .capDrop("ALL")
+                .noNewPrivileges(true)
+                .mount(ContainerSpec.Mount.tmpfs("/tmp", Math.min(TMP_MAX, profile.memoryBytes() / 2), "1777"))
                 .memoryBytes(profile.memoryBytes())
                 .cpus(profile.cpus())
                 .pidsLimit(profile.pidsLimit())
                 .rlimits(new ContainerSpec.Rlimit("nofile", 4096, 4096), new ContainerSpec.Rlimit("nproc", 4096, 4096))
-                .ociRuntime(runtime)
-                .stopTimeoutSeconds((int) Math.max(1, stopTimeout.toSeconds()));
-        shared.forEach(spec::mount);
-        return spec.build();
+                .ociRuntime(runtime);
     }
 }

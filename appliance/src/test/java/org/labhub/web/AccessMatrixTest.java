@@ -148,6 +148,13 @@ class AccessMatrixTest {
         PROMISE.put("DELETE /api/uploads/{id}", "user:files");
         PROMISE.put("GET /api/search", "user:files");
         PROMISE.put("GET /search", "user:files");
+        PROMISE.put("POST /api/jobs", "user:servers");
+        PROMISE.put("GET /api/jobs", "user:read");
+        PROMISE.put("GET /api/jobs/{id}", "user:read");
+        PROMISE.put("POST /api/jobs/{id}/cancel", "user:servers");
+        PROMISE.put("POST /api/jobs/{id}/rerun", "user:servers");
+        PROMISE.put("DELETE /api/jobs/{id}", "user:servers");
+        PROMISE.put("GET /api/jobs/{id}/log", "user:read");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
