@@ -172,7 +172,7 @@ public final class ArchiveImport {
             kind = "a device";
         } else if (e.isFIFO()) {
             kind = "a named pipe";
-        } else if (e.isSparse()) {
+        } else if (e.isSparse() || e.isPaxGNUSparse() || e.isPaxGNU1XSparse() || e.isGNUSparse() || e.isOldGNUSparse() || e.isStarSparse()) {
             kind = "a sparse file (declaring " + e.getRealSize() + " bytes)";
         } else if (!e.isDirectory() && e.getLinkFlag() != TarConstants.LF_NORMAL && e.getLinkFlag() != TarConstants.LF_OLDNORM) {
             kind = "an entry of type '" + (char) e.getLinkFlag() + "'";

@@ -119,13 +119,22 @@ public final class Archives {
         }
         try (InputStream in = open(a, payloadPath)) {
             OutputStream out = opener.open(size);
+            // The last piece is held back until the hash is known: the declared length then never arrives in full
+            // from a bad file, whatever the client or a proxy does with a reset.
+            byte[] held = new byte[0];
+            byte[] buf = new byte[64 * 1024];
             try {
-                in.transferTo(out);
+                int n;
+                while ((n = in.read(buf)) >= 0) {
+                    out.write(held);
+                    held = java.util.Arrays.copyOf(buf, n);
+                }
             } catch (VerifyingInputStream.Tampered t) {
                 tampered(a, t, "read");
                 opener.abort(t);
                 return;
             }
+            out.write(held);
             out.close();
         }
     }

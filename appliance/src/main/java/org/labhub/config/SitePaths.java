@@ -28,6 +28,8 @@ public final class SitePaths {
     public Path uploads() { return root.resolve("uploads"); }
     public Path retainedHomes() { return root.resolve("retained-homes"); }
     public Path archives() { return root.resolve("archives"); }
+    /** Run folders of notebooks run without a person (preserve, re-run, jobs): copies, deleted when the run ends. */
+    public Path runs() { return root.resolve("runs"); }
     /** Sockets and other runtime-only files. */
     public Path run() { return root.resolve("run"); }
     public Path datasets() { return root.resolve("datasets"); }
