@@ -135,12 +135,21 @@ public final class ConfigLoader {
                         positive(v.get(Settings.SEARCH_MAX_NOTEBOOK_BYTES), Settings.SEARCH_MAX_NOTEBOOK_BYTES),
                         positive(v.get(Settings.SEARCH_COMMIT_INTERVAL), Settings.SEARCH_COMMIT_INTERVAL),
                         positive(v.get(Settings.SEARCH_RECONCILE_INTERVAL), Settings.SEARCH_RECONCILE_INTERVAL)),
-                new LabhubConfig.Logging(v.get(Settings.LOG_LEVEL), v.get(Settings.LOG_FORMAT)));
+                new LabhubConfig.Logging(v.get(Settings.LOG_LEVEL), v.get(Settings.LOG_FORMAT)),
+                new LabhubConfig.Archives(positive(v.get(Settings.ARCHIVES_SCRUB_INTERVAL), Settings.ARCHIVES_SCRUB_INTERVAL),
+                        atLeastOne(v.get(Settings.ARCHIVES_MAX_IMPORT_BYTES), Settings.ARCHIVES_MAX_IMPORT_BYTES)));
     }
 
     private static long positive(long value, Setting<Long> setting) {
         if (value <= 0 || value > Integer.MAX_VALUE) {
             throw new ConfigException(setting.key() + ": expected a size above 0 and below 2g");
+        }
+        return value;
+    }
+
+    private static long atLeastOne(long value, Setting<Long> setting) {
+        if (value <= 0) {
+            throw new ConfigException(setting.key() + ": expected a size above 0");
         }
         return value;
     }

@@ -6,7 +6,7 @@ import java.util.Optional;
 
 /** The whole configuration, parsed once at start-up and never changed afterwards. */
 public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman podman, Spawner spawner, Runs runs,
-                           Proxy proxy, Storage storage, Search search, Logging logging) {
+                           Proxy proxy, Storage storage, Search search, Logging logging, Archives archives) {
 
     public record Http(String bind, int port, Optional<String> publicUrl, boolean forwardedHeaders, Duration shutdownGrace) {}
 
@@ -51,4 +51,10 @@ public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman 
     public record Search(long maxTextBytes, long maxNotebookBytes, Duration commitInterval, Duration reconcileInterval) {}
 
     public record Logging(String level, String format) {}
+
+    /**
+     * @param scrubInterval how often every archive is verified in full
+     * @param maxImportBytes largest unpacked archive an import accepts
+     */
+    public record Archives(Duration scrubInterval, long maxImportBytes) {}
 }

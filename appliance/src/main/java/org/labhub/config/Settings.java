@@ -99,6 +99,11 @@ public final class Settings {
     public static final Setting<Duration> SEARCH_RECONCILE_INTERVAL = Setting.duration("search.reconcile_interval", "5m",
             "How often every home is compared with the index, catching changes that file watching missed.");
 
+    public static final Setting<Duration> ARCHIVES_SCRUB_INTERVAL = Setting.duration("archives.scrub_interval", "24h",
+            "How often every preserved archive is read in full and checked against its checksums; damage is reported in the audit log and on the archive's page.");
+    public static final Setting<Long> ARCHIVES_MAX_IMPORT_BYTES = Setting.bytes("archives.max_import_bytes", "50g",
+            "Largest archive an import accepts, counting the unpacked bytes of every file (the environment image included); larger uploads are refused with 413.");
+
     public static final Setting<String> LOG_LEVEL = Setting.oneOf("log.level", "INFO",
             List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR"), "Least severe log level written.");
     public static final Setting<String> LOG_FORMAT = Setting.oneOf("log.format", "text",
@@ -121,5 +126,6 @@ public final class Settings {
             PROXY_MAX_FRAME_KIB,
             STORAGE_DEFAULT_QUOTA, STORAGE_TRASH_RETENTION,
             SEARCH_MAX_TEXT_BYTES, SEARCH_MAX_NOTEBOOK_BYTES, SEARCH_COMMIT_INTERVAL, SEARCH_RECONCILE_INTERVAL,
+            ARCHIVES_SCRUB_INTERVAL, ARCHIVES_MAX_IMPORT_BYTES,
             LOG_LEVEL, LOG_FORMAT);
 }

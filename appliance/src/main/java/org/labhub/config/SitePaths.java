@@ -28,10 +28,13 @@ public final class SitePaths {
     public Path uploads() { return root.resolve("uploads"); }
     public Path retainedHomes() { return root.resolve("retained-homes"); }
     public Path archives() { return root.resolve("archives"); }
+    /**
+     * Run folders of notebooks run without a person: {@code runs/<job-id>/} (kept with the job: the notebook, its
+     * executed copy, run.log) and the preserve and re-run folders (copies, deleted when the run ends).
+     */
+    public Path runs() { return root.resolve("runs"); }
     /** Sockets and other runtime-only files. */
     public Path run() { return root.resolve("run"); }
-    /** Batch jobs' run folders, {@code runs/<job-id>/}: the notebook, its executed copy, run.log. */
-    public Path jobRuns() { return root.resolve("runs"); }
     /** The run driver that every run container mounts read-only. */
     public Path runEngine() { return run().resolve("engine"); }
     public Path datasets() { return root.resolve("datasets"); }

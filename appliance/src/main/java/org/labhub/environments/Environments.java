@@ -26,13 +26,21 @@ public final class Environments {
     private final ImagePackages packages;
     private final AuditLog audit;
     private final Clock clock;
+    /** Image ids and digests that preserved archives reference: their environments are never deleted. */
+    private final java.util.function.Supplier<Set<String>> pinnedImages;
 
     public Environments(EnvironmentStore store, PodmanClient podman, ImagePackages packages, AuditLog audit, Clock clock) {
+        this(store, podman, packages, audit, clock, Set::of);
+    }
+
+    public Environments(EnvironmentStore store, PodmanClient podman, ImagePackages packages, AuditLog audit, Clock clock,
+                        java.util.function.Supplier<Set<String>> pinnedImages) {
         this.store = store;
         this.podman = podman;
         this.packages = packages;
         this.audit = audit;
         this.clock = clock;
+        this.pinnedImages = pinnedImages;
     }
 
     /** Every environment, enabled or not (for admins). */
@@ -163,6 +171,11 @@ public final class Environments {
     /** Forgets an environment (the image stays in Podman); refused while a server made from it is not stopped. */
     public void delete(Accounts.Actor actor, String name) {
         Environment e = require(name);
+        Set<String> pinned = pinnedImages.get();
+        if (pinned.contains(e.imageId()) || (e.imageDigest() != null && !e.imageDigest().isBlank() && pinned.contains(e.imageDigest()))) {
+            throw HttpError.conflict("the environment \"" + name + "\" runs in an image that preserved archives reference; "
+                    + "archives must re-run in it, so it is kept (disable it instead to hide it from users)");
+        }
         int active = store.activeServers(name);
         if (active > 0) {
             throw HttpError.conflict("the environment \"" + name + "\" is in use by " + active + " server"

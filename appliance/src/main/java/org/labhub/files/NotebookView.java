@@ -24,7 +24,7 @@ public final class NotebookView {
     /** The cells and the kernel's language. */
     public record View(String language, List<Cell> cells) {}
 
-    static View render(InputStream json) {
+    public static View render(InputStream json) {
         JsonNode nb;
         try {
             nb = Json.MAPPER.readTree(json);

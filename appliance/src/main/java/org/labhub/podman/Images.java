@@ -38,6 +38,15 @@ public final class Images {
     }
 
     /**
+     * Streams an image as a tar in {@code format} ({@code oci-archive} or {@code docker-archive}), as
+     * {@code podman save} writes it; never held in memory. The caller closes the stream (early close aborts).
+     */
+    public java.io.InputStream save(String ref, String format, Duration timeout) {
+        Request r = http.request("GET", "/images/" + PodmanHttp.segment(ref) + "/get", timeout).param("format", format);
+        return http.stream(r, 200, timeout);
+    }
+
+    /**
      * Loads a docker-archive or OCI-archive tar (what {@code podman save} writes), streamed from the file, never
      * held in memory: images are hundreds of megabytes. Returns the names of the loaded images.
      */

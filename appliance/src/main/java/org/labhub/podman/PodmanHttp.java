@@ -109,11 +109,16 @@ final class PodmanHttp implements AutoCloseable {
      * (archives). Closing the stream early aborts the exchange. Any other status becomes the matching exception.
      */
     InputStream stream(Request request, int ok) {
+        return stream(request, ok, timeout);
+    }
+
+    /** Like {@link #stream(Request, int)}, waiting up to {@code headers} for the answer to begin (an image save first writes the whole archive). */
+    InputStream stream(Request request, int ok, Duration headers) {
         InputStreamResponseListener listener = new InputStreamResponseListener();
         request.send(listener);
         Response response;
         try {
-            response = listener.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            response = listener.get(headers.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             request.abort(e);

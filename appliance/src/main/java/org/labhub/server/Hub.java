@@ -31,6 +31,14 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.labhub.archives.ArchiveImport;
+import org.labhub.archives.ArchivePages;
+import org.labhub.archives.ArchiveRuns;
+import org.labhub.archives.ArchiveStore;
+import org.labhub.archives.Archives;
+import org.labhub.archives.ArchivesApi;
+import org.labhub.archives.Preserve;
+import org.labhub.archives.Rerun;
 import org.labhub.audit.AuditLog;
 import org.labhub.audit.AuditRoutes;
 import org.labhub.auth.ApiTokens;
@@ -77,6 +85,7 @@ import org.labhub.ops.OpsRoutes;
 import org.labhub.podman.PodmanService;
 import org.labhub.proxy.NotebookProxy;
 import org.labhub.quotas.AdminStoragePages;
+import org.labhub.runs.NotebookRuns;
 import org.labhub.quotas.Quotas;
 import org.labhub.quotas.QuotasApi;
 import org.labhub.quotas.UsageTable;
@@ -230,10 +239,13 @@ public final class Hub implements AutoCloseable {
 
         // Environments (kernel images) and resource profiles: what users may start, and with how much.
         EnvironmentStore environmentStore = new EnvironmentStore(db);
+        // Archives name images that must never be removed from this host (an archive kept by reference has no other copy).
+        ArchiveStore archiveStore = new ArchiveStore(db, paths.archives());
         ProfileStore profileStore = new ProfileStore(db);
         ImagePackages imagePackages = new ImagePackages(podman.client());
         EnvironmentScanner kernelScanner = new EnvironmentScanner(environmentStore, podman.client(), imagePackages, audit, clock);
-        Environments environments = new Environments(environmentStore, podman.client(), imagePackages, audit, clock);
+        Environments environments = new Environments(environmentStore, podman.client(), imagePackages, audit, clock,
+                archiveStore::referencedImageDigests);
         Profiles profiles = new Profiles(profileStore, groupStore, audit, clock);
         profiles.seedDefaults(clock.instant());
         NotebookClient notebooks = new NotebookClient();
@@ -306,10 +318,20 @@ public final class Hub implements AutoCloseable {
                 (int) config.search().maxTextBytes()), pages));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
-        Jobs jobs = new Jobs(new JobStore(db), runs, fileStore, namespace, paths.jobRuns(), audit, clock);
+        Jobs jobs = new Jobs(new JobStore(db), runs, fileStore, namespace, paths.runs(), audit, clock);
         features.add(new JobsApi(jobs, clock));
         features.addAll(List.of(new DatasetsApi(datasets, groupStore),
                 new AdminDatasetPages(datasets, groupStore, pages, paths.datasets().toString())));
+        NotebookRuns notebookRuns = runs;
+        // Preserved analyses (ADR 0016): bags under <data>/archives/, run and re-run by the shared run engine.
+        archiveStore.clearStaging();
+        Archives archives = new Archives(archiveStore, audit, clock);
+        ArchiveRuns archiveRuns = new ArchiveRuns(db);
+        Preserve preserve = new Preserve(archiveStore, fileStore, environments, notebookRuns, podman.client(), paths.runs(), audit, clock);
+        Rerun rerun = new Rerun(archives, archiveRuns, environments, notebookRuns, podman.client(), paths.runs(), audit, clock);
+        features.addAll(List.of(new ArchivesApi(archives, preserve, rerun, archiveRuns,
+                        new ArchiveImport(archiveStore, config.archives().maxImportBytes()), fileStore, audit),
+                new ArchivePages(archives, archiveRuns, pages, config.http().publicUrl())));
 
         Routes routes = new Routes();
         // The API description is generated, at first request, from the finished route table.
@@ -362,6 +384,14 @@ public final class Hub implements AutoCloseable {
                 log.warn("purging expired sessions failed: {}", e.getMessage());
             }
         }, 1, 60, TimeUnit.MINUTES);
+        long scrubMinutes = Math.max(1, config.archives().scrubInterval().toMinutes());
+        maintenance.scheduleWithFixedDelay(() -> {
+            try {
+                archives.scrub();
+            } catch (RuntimeException e) {
+                log.warn("the archive scrub failed: {}", e.getMessage());
+            }
+        }, scrubMinutes, scrubMinutes, TimeUnit.MINUTES);
         log.atInfo().addKeyValue("url", hub.baseUrl()).addKeyValue("data", paths.root()).addKeyValue("version", VERSION)
                 .log("labhub is serving");
         return hub;
@@ -450,7 +480,7 @@ public final class Hub implements AutoCloseable {
     }
 
     private static void prepareFolders(SitePaths paths) throws IOException {
-        for (Path p : List.of(paths.homes(), paths.archives(), paths.index(), paths.datasets(), paths.jobRuns())) {
+        for (Path p : List.of(paths.homes(), paths.archives(), paths.index(), paths.datasets(), paths.runs())) {
             Files.createDirectories(p);
         }
         Files.createDirectories(paths.secrets());

@@ -122,6 +122,15 @@ public final class HubClient {
         }
     }
 
+    /** A GET whose body is kept as bytes (downloads, archives); an IOException when the hub breaks the transfer. */
+    public HttpResponse<byte[]> getBytes(String path) throws java.io.IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).GET().timeout(Duration.ofSeconds(60));
+        if (token != null) {
+            b.header("Authorization", "token " + token);
+        }
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     /**
      * Opens a WebSocket to {@code path} on this hub with this client's cookies (and token, if set) and the given
      * headers (an Origin, say); fails with the handshake's error when the hub refuses.

@@ -155,6 +155,21 @@ class AccessMatrixTest {
         PROMISE.put("POST /api/jobs/{id}/rerun", "user:servers");
         PROMISE.put("DELETE /api/jobs/{id}", "user:servers");
         PROMISE.put("GET /api/jobs/{id}/log", "user:read");
+        PROMISE.put("GET /api/archives", "user:read");
+        PROMISE.put("POST /api/archives", "user:files");
+        PROMISE.put("GET /api/preserves/{task}", "user:read");
+        PROMISE.put("POST /api/archives/import", "user:files");
+        PROMISE.put("POST /api/archives/scrub", "admin:admin");
+        // Archive reads check visibility in the handler (owner, admin, or public): others get a 404, anonymous included.
+        PROMISE.put("GET /api/archives/{archive}", "anyone");
+        PROMISE.put("PATCH /api/archives/{archive}", "user:files");
+        PROMISE.put("GET /api/archives/{archive}/files/{path*}", "anyone");
+        PROMISE.put("GET /api/archives/{archive}/export", "anyone");
+        PROMISE.put("POST /api/archives/{archive}/rerun", "user:servers");
+        PROMISE.put("GET /api/archives/{archive}/runs/{run}", "anyone");
+        PROMISE.put("GET /archives", "user:read");
+        PROMISE.put("GET /archives/{archive}", "anyone");
+        PROMISE.put("GET /archives/{archive}/runs/{run}", "anyone");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
@@ -322,7 +337,8 @@ class AccessMatrixTest {
             String path = r.template().replace("{user}", "alice").replace("{path*}", "matrix-nothing/here").replace("{token}", lockedLink)
                     .replace("{name}", "alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
                     .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile")
-                    .replace("{dataset}", "nosuchdataset");
+                    .replace("{dataset}", "nosuchdataset").replace("{archive}", "nosucharchive").replace("{task}", "nosuchtask")
+                    .replace("{run}", "1");
             int withToken = refusedAs401(basicCall(r.method(), path, appPassword));
             int withPassword = refusedAs401(basicCall(r.method(), path, loginPassword));
             if (dav && (withToken == 401 || withToken == 403)) {
@@ -417,7 +433,8 @@ class AccessMatrixTest {
                 .replace("/admin/servers/{name}", "/admin/servers/alice").replace("/admin/storage/{name}", "/admin/storage/alice").replace("{id}", "999999").replace("{server}", "nosuchserver")
                 .replace("{env}", "nosuchenv").replace("{profile}", "nosuchprofile").replace("{dataset}", "nosuchdataset")
                 // Each caller's own files: a file that is not there (bob and admin reach only their own homes).
-                .replace("{user}/{path*}", (caller.user == null ? "alice" : caller.user) + "/nosuchfile");
+                .replace("{user}/{path*}", (caller.user == null ? "alice" : caller.user) + "/nosuchfile")
+                .replace("{archive}", "nosucharchive").replace("{task}", "nosuchtask").replace("{run}", "1").replace("{path*}", "data/x");
         if (template.startsWith("/api/")) {
             String body = method.equals("GET") || method.equals("DELETE") ? null : "{}";
             if (template.startsWith("/api/users/{name}/server") && method.equals("POST")) {
