@@ -91,6 +91,7 @@ final class WebDavBench {
                 labhubNote, nginx.base(), nginx.root(), Stats.sec((System.nanoTime() - t0) / 1e9));
         if (hubPid > 0) {
             System.out.printf("webdav: hub RSS before the load %s%n", Stats.mib(Rss.current(hubPid)));
+            memory(hubPid, "before the load");
         }
 
         Path big = work.resolve("big.bin");
@@ -110,8 +111,21 @@ final class WebDavBench {
                 uploadRounds, transfers, rclone, tmp);
         if (hubPid > 0) {
             System.out.printf("webdav: hub RSS at the end %s%n", Stats.mib(Rss.current(hubPid)));
+            memory(hubPid, "at the end");
         }
         client.stop();
+    }
+
+    /**
+     * The hub's memory after a full collection (jcmd GC.run, GC.heap_info, GC.class_histogram), so that growth of
+     * what is still reachable can be told from a heap that G1 merely keeps committed.
+     */
+    private static void memory(long hubPid, String when) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        JvmMemory m = JvmMemory.read(JvmMemory.jcmdBeside(java), hubPid);
+        System.out.printf("webdav: hub memory %s, after a full GC: live heap %s, heap committed %s (used %s), RSS %s, outside the heap %s,"
+                + " %d threads%n", when, Stats.mib(m.liveHeapKib()), Stats.mib(m.heapCommittedKib()), Stats.mib(m.heapUsedKib()),
+                Stats.mib(m.rssKib()), Stats.mib(m.outsideHeapKib()), m.threads());
     }
 
     /** Sets up alice and her token on the hub and adds its side, or says why there is none. */
