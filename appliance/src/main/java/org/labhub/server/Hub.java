@@ -214,7 +214,7 @@ public final class Hub implements AutoCloseable {
         QuotaStore quotas = new QuotaStore(db);
         FileStore homeStore = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(),
                 owner -> users.byName(owner).flatMap(u -> quotas.quotaOverride(u.id())).orElse(config.storage().defaultQuotaBytes()),
-                owner -> users.byName(owner).map(u -> OptionalLong.of(HostIds.owner(u.id()))).orElse(OptionalLong.empty()), clock);
+                owner -> { OptionalLong id = users.idOf(owner); return id.isPresent() ? OptionalLong.of(HostIds.owner(id.getAsLong())) : id; }, clock);
         ShareStore shareStore = new ShareStore(db);
         ShareGrants shareGrants = new ShareGrants(shareStore, groupStore, users, clock);
         Shares shares = new Shares(shareStore, shareGrants, users, groupStore, hasher, audit, clock, item -> exists(homeStore, item));
