@@ -74,6 +74,9 @@ public final class Authenticator {
         if (basic == Route.Basic.LINK_PASSWORD && header.map(h -> h.trim().regionMatches(true, 0, "basic ", 0, 6)).orElse(true)) {
             return Principal.LINK; // the link checks its own password; a token still identifies (and a bad one is refused)
         }
+        if (header.isPresent() && basic == Route.Basic.APP_PASSWORD) {
+            return rememberedToken(header.get().trim());
+        }
         if (header.isPresent()) {
             return fromHeader(ex, header.get().trim(), basic);
         }
@@ -84,6 +87,58 @@ public final class Authenticator {
                 .orElse(Principal.ANONYMOUS);
     }
 
+    /** How long a verified token or app password is trusted from memory on WebDAV routes, unless a revocation comes first. */
+    private static final java.time.Duration REMEMBER_TOKEN = java.time.Duration.ofSeconds(60);
+
+    /**
+     * A token or app password on a route that takes app passwords (WebDAV), where a sync client sends the same
+     * header with every one of thousands of requests: checking it reads the catalog twice (the token, the account),
+     * about half of a small upload's work. A verified header is remembered for a minute at most (never past the
+     * token's expiry), and forgotten at once when any token is revoked, any session ends or any account changes,
+     * as in {@link #authenticateRemembered}. Only what was accepted is remembered: a wrong one is checked every time.
+     */
+    private Principal rememberedToken(String header) {
+        String key = Secrets.sha256("t:" + header);
+        long generation = sessions.generation() + tokens.generation() + users.generation();
+        java.time.Instant now = clock.instant();
+        Remembered r = remembered.get(key);
+        if (r != null && r.generation == generation && now.isBefore(r.until)
+                && r.principal.user().map(u -> u.canLogIn(now)).orElse(false)) {
+            return r.principal;
+        }
+        Verified v = verifiedToken(header);
+        java.time.Instant until = now.plus(REMEMBER_TOKEN);
+        if (v.expiresAt().isPresent() && v.expiresAt().get().isBefore(until)) {
+            until = v.expiresAt().get();
+        }
+        if (remembered.size() >= MAX_REMEMBERED) {
+            remembered.clear();
+        }
+        remembered.put(key, new Remembered(v.principal(), generation, until));
+        return v.principal();
+    }
+
+    private record Verified(Principal principal, Optional<java.time.Instant> expiresAt) {}
+
+    /** A token ({@code token}/{@code bearer}) or an app password (Basic); 401 for anything else. */
+    private Verified verifiedToken(String header) {
+        int space = header.indexOf(' ');
+        String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
+        String credentials = space < 0 ? "" : header.substring(space + 1).trim();
+        return switch (scheme) {
+            case "token", "bearer" -> token(credentials);
+            case "basic" -> appPassword(credentials);
+            default -> throw HttpError.unauthorized("unsupported Authorization scheme; send \"Authorization: token …\"");
+        };
+    }
+
+    private Verified token(String credentials) {
+        return tokens.verify(credentials)
+                .flatMap(t -> users.byId(t.userId()).filter(u -> u.canLogIn(clock.instant()))
+                        .map(u -> new Verified(Principal.token(u, t.scopes()), t.expiresAt())))
+                .orElseThrow(() -> HttpError.unauthorized("the token is invalid, expired or revoked, or its account is disabled"));
+    }
+
     private Principal fromHeader(Exchange ex, String header, Route.Basic basic) {
         int space = header.indexOf(' ');
         String scheme = (space < 0 ? header : header.substring(0, space)).toLowerCase(Locale.ROOT);
@@ -91,15 +146,12 @@ public final class Authenticator {
         switch (scheme) {
             case "token":
             case "bearer":
-                return tokens.verify(credentials)
-                        .flatMap(t -> users.byId(t.userId()).filter(u -> u.canLogIn(clock.instant()))
-                                .map(u -> Principal.token(u, t.scopes())))
-                        .orElseThrow(() -> HttpError.unauthorized("the token is invalid, expired or revoked, or its account is disabled"));
+                return token(credentials).principal();
             case "basic":
                 return switch (basic) {
                     case NONE -> throw HttpError.unauthorized("HTTP Basic is accepted only to create a token; send \"Authorization: token …\"");
                     case PASSWORD -> password(ex, credentials);
-                    case APP_PASSWORD -> appPassword(credentials);
+                    case APP_PASSWORD -> appPassword(credentials).principal();
                     case LINK_PASSWORD -> Principal.LINK;
                 };
             default:
@@ -112,11 +164,11 @@ public final class Authenticator {
      * clients): the token's scopes apply, and the login password is never accepted here. Tokens carry 256 bits,
      * so guessing needs no throttle; a token of another account is refused even if valid.
      */
-    private Principal appPassword(String credentials) {
+    private Verified appPassword(String credentials) {
         String[] pair = basicPair(credentials);
         return tokens.verify(pair[1])
                 .flatMap(t -> users.byId(t.userId()).filter(u -> u.canLogIn(clock.instant()) && u.name().equals(pair[0]))
-                        .map(u -> Principal.token(u, t.scopes())))
+                        .map(u -> new Verified(Principal.token(u, t.scopes()), t.expiresAt())))
                 .orElseThrow(() -> HttpError.unauthorized(
                         "wrong user name or app password (use an API token with the \"files\" scope, not your login password)"));
     }

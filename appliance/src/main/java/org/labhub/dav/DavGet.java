@@ -11,20 +11,18 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.MimeTypes;
-import org.eclipse.jetty.io.ByteBufferPool;
-import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
 import org.labhub.files.Permission;
 import org.labhub.storage.Entry;
 import org.labhub.storage.Location;
+import org.labhub.web.ChannelBody;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
 
 /** GET and HEAD: a file streamed from its channel, with ETag, Last-Modified, conditional requests and one byte range. */
 final class DavGet {
     private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
-    private static final int BUFFER = 64 * 1024;
 
     private final DavContext dav;
 
@@ -110,35 +108,13 @@ final class DavGet {
                 response.write(true, null, done);
                 return;
             }
-            ByteBufferPool.Sized pool = new ByteBufferPool.Sized(response.getRequest().getComponents().getByteBufferPool(), true, BUFFER);
-            Content.Source source = Content.Source.from(pool, channel, from, length);
-            FileChannel toClose = channel;
+            FileChannel toSend = channel;
             channel = null;
-            Content.copy(source, response, new Callback() {
-                @Override
-                public void succeeded() {
-                    close(toClose);
-                    done.succeeded();
-                }
-
-                @Override
-                public void failed(Throwable x) {
-                    close(toClose);
-                    done.failed(x);
-                }
-            });
+            ChannelBody.send(toSend, from, length, response, done);
         } finally {
             if (channel != null && !ex.responded()) {
                 channel.close();
             }
-        }
-    }
-
-    private static void close(FileChannel c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // nothing more to do
         }
     }
 

@@ -67,7 +67,7 @@ final class DavPropfind {
             w.writeNamespace("D", DavXml.DAV);
             if (self != null) {
                 String name = r.path().isRoot() ? r.user() : r.path().name();
-                writeReal(w, r.href(self.isDirectory()), at, self, name, asked);
+                writeReal(w, r.href(self.isDirectory()), at, self, name, asked, dav.props.get(at));
                 if (depth.get().equals("1") && self.isDirectory()) {
                     listReal(ex, w, r, at, asked);
                 }
@@ -89,6 +89,9 @@ final class DavPropfind {
 
     private void listReal(Exchange ex, XMLStreamWriter w, DavResource r, Location at, Asked asked) throws IOException, XMLStreamException {
         boolean ownRoot = r.showsIncoming();
+        // once per folder, not per entry: the dead properties of its children, and the href its children extend
+        Map<String, Map<String, String>> dead = dav.props.children(at);
+        String folderHref = r.href(true);
         try {
             dav.store.list(at, e -> {
                 if (!(e.isFile() || e.isDirectory())) {
@@ -98,7 +101,8 @@ final class DavPropfind {
                     return; // hidden by the caller's virtual shared/ folder
                 }
                 try {
-                    writeReal(w, r.childHref(e.name(), e.isDirectory()), at.child(e.name()), e, e.name(), asked);
+                    String href = folderHref + DavXml.encode(e.name()) + (e.isDirectory() ? "/" : "");
+                    writeReal(w, href, at.child(e.name()), e, e.name(), asked, dead.getOrDefault(e.name(), Map.of()));
                 } catch (XMLStreamException | IOException x) {
                     throw new UncheckedIOException(new IOException(x));
                 }
@@ -119,16 +123,16 @@ final class DavPropfind {
             }
             Optional<Entry> e = dav.stat(real.location());
             if (e.isPresent()) {
-                writeReal(w, parent.childHref(c.name(), e.get().isDirectory()), real.location(), e.get(), c.name(), asked);
+                writeReal(w, parent.childHref(c.name(), e.get().isDirectory()), real.location(), e.get(), c.name(), asked,
+                        dav.props.get(real.location()));
             }
         } else {
             writeVirtual(w, parent.childHref(c.name(), true), c.name(), asked);
         }
     }
 
-    private void writeReal(XMLStreamWriter w, String href, Location at, Entry e, String name, Asked asked)
+    private void writeReal(XMLStreamWriter w, String href, Location at, Entry e, String name, Asked asked, Map<String, String> dead)
             throws IOException, XMLStreamException {
-        Map<String, String> dead = dav.props.get(at);
         List<String> found = new ArrayList<>();
         List<String> missing = new ArrayList<>();
         Set<String> wanted = asked.all() ? new LinkedHashSet<>() : asked.props();

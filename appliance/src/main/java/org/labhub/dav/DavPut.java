@@ -1,23 +1,23 @@
 package org.labhub.dav;
 
-import java.io.InputStream;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Optional;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.Blocker;
 import org.labhub.files.Permission;
 import org.labhub.storage.Entry;
 import org.labhub.storage.Location;
 import org.labhub.storage.Upload;
+import org.labhub.web.DirectBuffers;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
 
 /**
- * PUT: the body streams into the store's staging file in 64 KiB pieces (never whole in memory), counted against
+ * PUT: the body streams into the store's staging file in 1 MiB writes (never whole in memory), counted against
  * the quota as it arrives, and appears in one rename; 201 for a new file, 204 for a replaced one.
  */
 final class DavPut {
-    private static final int PIECE = 64 * 1024;
-
     private final DavContext dav;
 
     DavPut(DavContext dav) {
@@ -48,14 +48,7 @@ final class DavPut {
         dav.checkWrite(ex, r, at, false, there.isEmpty());
         Entry written;
         try (Upload upload = dav.store.upload(at, ex.bodyLength())) {
-            InputStream in = Content.Source.asInputStream(ex.body());
-            byte[] piece = new byte[PIECE];
-            int n;
-            while ((n = in.read(piece)) >= 0) {
-                if (n > 0) {
-                    upload.write(ByteBuffer.wrap(piece, 0, n));
-                }
-            }
+            copyBody(ex.body(), upload);
             written = upload.commit(true);
         }
         ex.setHeader("ETag", written.etag());
@@ -65,6 +58,53 @@ final class DavPut {
         } else {
             ex.setHeader("Location", r.href(false));
             ex.send(201, "text/plain;charset=utf-8", "");
+        }
+    }
+
+    /**
+     * Moves the body into the upload in 1 MiB writes. The connection hands over pieces of its 8 KiB read buffer;
+     * gathering them in one direct buffer costs a copy, where writing each piece would cost a system call, and
+     * reading them straight from the chunks skips the two copies an {@code InputStream} makes on the way.
+     */
+    static void copyBody(Content.Source body, Upload upload) throws IOException {
+        ByteBuffer buffer = DirectBuffers.acquire();
+        try {
+            while (true) {
+                Content.Chunk chunk = body.read();
+                if (chunk == null) {
+                    try (Blocker.Runnable more = Blocker.runnable()) {
+                        body.demand(more);
+                        more.block();
+                    }
+                    continue;
+                }
+                if (Content.Chunk.isFailure(chunk)) {
+                    throw chunk.getFailure() instanceof IOException io ? io : new IOException(chunk.getFailure());
+                }
+                try {
+                    ByteBuffer piece = chunk.getByteBuffer();
+                    while (piece.hasRemaining()) {
+                        if (!buffer.hasRemaining()) {
+                            upload.write(buffer.flip());
+                            buffer.clear();
+                        }
+                        int n = Math.min(buffer.remaining(), piece.remaining());
+                        buffer.put(buffer.position(), piece, piece.position(), n);
+                        buffer.position(buffer.position() + n);
+                        piece.position(piece.position() + n);
+                    }
+                } finally {
+                    chunk.release();
+                }
+                if (chunk.isLast()) {
+                    break;
+                }
+            }
+            if (buffer.position() > 0) {
+                upload.write(buffer.flip());
+            }
+        } finally {
+            DirectBuffers.release(buffer);
         }
     }
 

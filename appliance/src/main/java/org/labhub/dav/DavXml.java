@@ -9,7 +9,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import javax.xml.stream.XMLInputFactory;
-import javax.xml.stream.XMLOutputFactory;
 import javax.xml.stream.XMLStreamException;
 import javax.xml.stream.XMLStreamReader;
 import javax.xml.stream.XMLStreamWriter;
@@ -22,7 +21,6 @@ final class DavXml {
     static final int MAX_BODY_BYTES = 1024 * 1024;
 
     private static final XMLInputFactory INPUT = XMLInputFactory.newFactory();
-    private static final XMLOutputFactory OUTPUT = XMLOutputFactory.newFactory();
     private static final DateTimeFormatter RFC_1123 = DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC);
 
     static {
@@ -45,8 +43,8 @@ final class DavXml {
 
     static XMLStreamWriter writer(OutputStream out) throws IOException {
         try {
-            return OUTPUT.createXMLStreamWriter(out, "UTF-8");
-        } catch (XMLStreamException e) {
+            return new DavXmlWriter(out);
+        } catch (RuntimeException e) {
             throw new IOException(e);
         }
     }
@@ -72,8 +70,29 @@ final class DavXml {
         return true;
     }
 
+    private static final String[] DAYS = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    private static final String[] MONTHS = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+    /**
+     * RFC 1123 in UTC, as {@code DateTimeFormatter.RFC_1123_DATE_TIME} writes it (day of month unpadded), by hand:
+     * a PROPFIND writes one per entry, and the formatter's generic machinery was a visible part of that.
+     */
     static String httpDate(Instant t) {
-        return RFC_1123.format(t);
+        java.time.LocalDateTime d = java.time.LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
+        if (d.getYear() < 1000 || d.getYear() > 9999) {
+            return RFC_1123.format(t);
+        }
+        StringBuilder b = new StringBuilder(29);
+        b.append(DAYS[d.getDayOfWeek().ordinal()]).append(", ").append(d.getDayOfMonth()).append(' ')
+                .append(MONTHS[d.getMonthValue() - 1]).append(' ').append(d.getYear()).append(' ');
+        twoDigits(b, d.getHour()).append(':');
+        twoDigits(b, d.getMinute()).append(':');
+        twoDigits(b, d.getSecond()).append(" GMT");
+        return b.toString();
+    }
+
+    private static StringBuilder twoDigits(StringBuilder b, int n) {
+        return b.append((char) ('0' + n / 10)).append((char) ('0' + n % 10));
     }
 
     static String isoDate(Instant t) {

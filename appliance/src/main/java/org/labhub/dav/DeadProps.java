@@ -35,6 +35,23 @@ final class DeadProps {
         return p == null ? Map.of() : new LinkedHashMap<>(p);
     }
 
+    /** The properties of every item directly in {@code folder} that has any, by name: one look-up for a listing. */
+    synchronized Map<String, Map<String, String>> children(Location folder) throws IOException {
+        TreeMap<String, LinkedHashMap<String, String>> all = load(folder.owner());
+        if (all.isEmpty()) {
+            return Map.of();
+        }
+        String prefix = folder.path().isRoot() ? "/" : key(folder.path()) + "/";
+        Map<String, Map<String, String>> found = new HashMap<>();
+        all.subMap(prefix, false, prefix + Character.MAX_VALUE, false).forEach((k, v) -> {
+            String rest = k.substring(prefix.length());
+            if (!rest.isEmpty() && rest.indexOf('/') < 0) {
+                found.put(rest, new LinkedHashMap<>(v));
+            }
+        });
+        return found;
+    }
+
     synchronized void put(Location at, Map<String, String> props) throws IOException {
         TreeMap<String, LinkedHashMap<String, String>> all = load(at.owner());
         if (props.isEmpty()) {

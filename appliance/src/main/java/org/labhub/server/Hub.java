@@ -254,7 +254,7 @@ public final class Hub implements AutoCloseable {
         // Users' files, and who may reach them: the home store (never follows links; quota; trash), shares, links.
         Quotas quotas = new Quotas(new QuotaStore(db), users, audit, config.storage().defaultQuotaBytes());
         FileStore homeStore = new HomeFileStore(paths.homes(), paths.staging(), paths.trash(), quotas::bytesOf,
-                owner -> users.byName(owner).map(u -> OptionalLong.of(HostIds.owner(u.id()))).orElse(OptionalLong.empty()), clock);
+                owner -> { OptionalLong id = users.idOf(owner); return id.isPresent() ? OptionalLong.of(HostIds.owner(id.getAsLong())) : id; }, clock);
         ShareStore shareStore = new ShareStore(db);
         ShareGrants shareGrants = new ShareGrants(shareStore, groupStore, users, clock);
         // Running containers reach shared items through ACLs: a revoked or narrowed share takes them back at once.

@@ -91,6 +91,7 @@ final class WebDavBench {
                 labhubNote, nginx.base(), nginx.root(), Stats.sec((System.nanoTime() - t0) / 1e9));
         if (hubPid > 0) {
             System.out.printf("webdav: hub RSS before the load %s%n", Stats.mib(Rss.current(hubPid)));
+            memory(hubPid, "before the load");
         }
 
         Path big = work.resolve("big.bin");
@@ -104,14 +105,27 @@ final class WebDavBench {
         }
         propfind(client, servers, propfindFiles, propfindReps);
         Path small = smallFiles(work.resolve("small"), uploadFiles);
-        putMany(client, servers, small, uploadFiles, uploadRounds, transfers);
+        putMany(client, servers, small, uploadFiles, uploadRounds, transfers, work.resolve("durable-floor"));
         int rcloneFiles = Integer.parseInt(args.getOrDefault("rclone-files", String.valueOf(uploadFiles)));
         upload(servers, rcloneFiles == uploadFiles ? small : smallFiles(work.resolve("small-rclone"), rcloneFiles), rcloneFiles,
                 uploadRounds, transfers, rclone, tmp);
         if (hubPid > 0) {
             System.out.printf("webdav: hub RSS at the end %s%n", Stats.mib(Rss.current(hubPid)));
+            memory(hubPid, "at the end");
         }
         client.stop();
+    }
+
+    /**
+     * The hub's memory after a full collection (jcmd GC.run, GC.heap_info, GC.class_histogram), so that growth of
+     * what is still reachable can be told from a heap that G1 merely keeps committed.
+     */
+    private static void memory(long hubPid, String when) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        JvmMemory m = JvmMemory.read(JvmMemory.jcmdBeside(java), hubPid);
+        System.out.printf("webdav: hub memory %s, after a full GC: live heap %s, heap committed %s (used %s), RSS %s, outside the heap %s,"
+                + " %d threads%n", when, Stats.mib(m.liveHeapKib()), Stats.mib(m.heapCommittedKib()), Stats.mib(m.heapUsedKib()),
+                Stats.mib(m.rssKib()), Stats.mib(m.outsideHeapKib()), m.threads());
     }
 
     /** Sets up alice and her token on the hub and adds its side, or says why there is none. */
@@ -372,7 +386,8 @@ final class WebDavBench {
      * The servers' own rate for many small uploads, without rclone's pacer: MKCOL of the folders, then every file PUT
      * by {@code parallel} threads over keep-alive connections of the same Jetty client.
      */
-    private static void putMany(HttpClient client, List<Side> servers, Path src, int files, int rounds, int parallel) throws Exception {
+    private static void putMany(HttpClient client, List<Side> servers, Path src, int files, int rounds, int parallel, Path floorDir)
+            throws Exception {
         byte[][] bodies = new byte[files][];
         long bytes = 0;
         for (int i = 0; i < files; i++) {
@@ -380,7 +395,9 @@ final class WebDavBench {
             bytes += bodies[i].length;
         }
         note("small PUTs");
-        Map<String, List<Double>> rates = rates(servers.stream().map(Side::label).toList());
+        List<String> labels = new ArrayList<>(servers.stream().map(Side::label).toList());
+        labels.add(DURABLE);
+        Map<String, List<Double>> rates = rates(labels);
         for (int r = 0; r < rounds; r++) {
             StringBuilder line = new StringBuilder();
             for (int k = 0; k < servers.size(); k++) {
@@ -425,15 +442,69 @@ final class WebDavBench {
                 line.append(String.format(Locale.ROOT, "%s%s %s (%.0f files/s)", line.length() == 0 ? "" : " | ", side.label(),
                         Stats.sec(seconds), files / seconds));
             }
+            sync();
+            double floor = durableWrites(bodies, floorDir.resolve("round-" + (r + 1)), parallel);
+            rates.get(DURABLE).add(files / floor);
+            line.append(String.format(Locale.ROOT, " | %s %s (%.0f files/s)", DURABLE, Stats.sec(floor), files / floor));
             System.out.printf("webdav:   %d small PUTs, %d at a time, round %d: %s%n", files, parallel, r + 1, line);
         }
         StringBuilder sum = new StringBuilder();
-        for (Side side : servers) {
-            sum.append(String.format(Locale.ROOT, "%s%s %.0f files/s", sum.length() == 0 ? "" : ", ", side.label(),
-                    Stats.median(rates.get(side.label()))));
+        for (String label : labels) {
+            sum.append(String.format(Locale.ROOT, "%s%s %.0f files/s", sum.length() == 0 ? "" : ", ", label, Stats.median(rates.get(label))));
         }
+        String durable = rates.containsKey("labhub") ? ", labhub/" + DURABLE + " "
+                + Stats.ratio(Stats.median(rates.get("labhub")), Stats.median(rates.get(DURABLE))) : "";
         System.out.printf("webdav: upload of %d small files by PUT, %d at a time over keep-alive (MKCOL of the %d folders included; "
-                + "median of %d): %s%s%n", files, parallel, FOLDERS, rounds, sum, ratioNote(rates, "files/s", true));
+                + "median of %d; %s = the same files written by %d threads of this JVM as labhub's store writes them, without "
+                + "HTTP: temp file, fsync, rename, fsync of the folder): %s%s%s%n", files, parallel, FOLDERS, rounds, DURABLE, parallel, sum,
+                ratioNote(rates, "files/s", true), durable);
+    }
+
+    /** The disk's floor for durable small uploads, which labhub promises and nginx does not: see {@link #durableWrites}. */
+    private static final String DURABLE = "write+fsync";
+
+    /**
+     * Writes every body as labhub's store does, minus HTTP and the hub: into a temp file in the target folder, fsync,
+     * rename over the name, fsync the folder; {@code parallel} threads. Returns the seconds taken.
+     */
+    private static double durableWrites(byte[][] bodies, Path root, int parallel) throws Exception {
+        for (int d = 0; d < FOLDERS; d++) {
+            Files.createDirectories(root.resolve(String.format(Locale.ROOT, "d%02d", d)));
+        }
+        long s0 = System.nanoTime();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < parallel; t++) {
+            futures.add(pool.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < bodies.length; ) {
+                    Path target = root.resolve(smallName(i));
+                    Path tmp = target.resolveSibling(".tmp-" + target.getFileName());
+                    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE_NEW,
+                            java.nio.file.StandardOpenOption.WRITE)) {
+                        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bodies[i]);
+                        while (b.hasRemaining()) {
+                            ch.write(b);
+                        }
+                        ch.force(true);
+                    }
+                    Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    try (java.nio.channels.FileChannel dir = java.nio.channels.FileChannel.open(target.getParent(),
+                            java.nio.file.StandardOpenOption.READ)) {
+                        dir.force(true);
+                    }
+                }
+                return null;
+            }));
+        }
+        try {
+            for (java.util.concurrent.Future<?> f : futures) {
+                f.get(15, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        return (System.nanoTime() - s0) / 1e9;
     }
 
     private static void mkcol(HttpClient client, Side side, String folder) throws Exception {

@@ -1,12 +1,9 @@
 package org.labhub.storage;
 
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Turns {@code lstat} results into {@link Entry}s, with an ETag that changes whenever the content may have. */
 final class Entries {
-    private static final Pattern INODE = Pattern.compile("ino=(\\d+)");
 
     private Entries() {}
 
@@ -30,12 +27,21 @@ final class Entries {
         if (fileKey == null) {
             return 0;
         }
-        Matcher m = INODE.matcher(fileKey.toString());
-        if (m.find()) {
-            try {
-                return Long.parseUnsignedLong(m.group(1));
-            } catch (NumberFormatException e) {
-                // fall through to the hash
+        // Linux's file key reads "(dev=…,ino=…)": read the digits by hand, as this runs for every entry of a listing
+        String key = fileKey.toString();
+        int at = key.indexOf("ino=");
+        if (at >= 0) {
+            int from = at + 4;
+            int to = from;
+            while (to < key.length() && Character.isDigit(key.charAt(to))) {
+                to++;
+            }
+            if (to > from) {
+                try {
+                    return Long.parseUnsignedLong(key, from, to, 10);
+                } catch (NumberFormatException e) {
+                    // fall through to the hash
+                }
             }
         }
         return fileKey.hashCode() & 0xffffffffL;

@@ -6,12 +6,28 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * An upload into a staging file, renamed into the held parent folder on commit (renameat, so a link planted at the
  * target is replaced, never written through). Refused with {@code QUOTA_EXCEEDED} the moment it would not fit.
  */
 final class HomeUpload implements Upload {
+    /**
+     * A large upload is flushed to disk while it is still arriving (fdatasync on a helper thread every 32 MiB), so
+     * the fsync that {@link #commit} must make finds little left to write instead of the whole file: the disk
+     * works while the network does. It changes when the bytes reach the disk, never whether commit waits for them.
+     */
+    static final long FLUSH_EVERY = 32L << 20;
+    private static final ExecutorService FLUSHER = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "upload-flush");
+        t.setDaemon(true);
+        return t;
+    });
+
     private final Location target;
     private final SafeDirs.Parent parent;
     private final DirHandle staging;
@@ -21,6 +37,9 @@ final class HomeUpload implements Upload {
     private final UsageLedger usage;
     private final Handover handover;
     private long written;
+    /** How much was written when the last early flush started, and that flush (null before the first). */
+    private long flushedUpTo;
+    private Future<?> flushing;
     private boolean committed;
     private boolean closed;
 
@@ -46,6 +65,31 @@ final class HomeUpload implements Upload {
         while (bytes.hasRemaining()) {
             written += channel.write(bytes);
         }
+        if (written - flushedUpTo >= FLUSH_EVERY && (flushing == null || flushing.isDone())) {
+            checkFlush();
+            flushedUpTo = written;
+            flushing = FLUSHER.submit(() -> {
+                channel.force(false);
+                return null;
+            });
+        }
+    }
+
+    /** Throws what the last early flush failed with: Linux reports a failed writeback once, so it must not be lost. */
+    private void checkFlush() throws IOException {
+        if (flushing == null) {
+            return;
+        }
+        try {
+            flushing.get();
+        } catch (ExecutionException e) {
+            close();
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new java.io.InterruptedIOException("interrupted while the upload to " + target + " was flushed");
+        }
     }
 
     @Override
@@ -57,6 +101,7 @@ final class HomeUpload implements Upload {
     public Entry commit(boolean overwrite) throws IOException {
         ensureOpen();
         try {
+            checkFlush();
             channel.force(true);
             Optional<BasicFileAttributes> there = parent.dir.lstat(parent.name);
             long replaced = 0;
