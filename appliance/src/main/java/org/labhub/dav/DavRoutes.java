@@ -41,7 +41,8 @@ public final class DavRoutes implements Routes.Provider {
         Access files = Access.user(Scope.FILES);
         Handlers h = new Handlers(homes);
         for (String method : METHODS) {
-            routes.addWithAppPassword(method, PATH, files, h.endpoint(method), "WebDAV: " + h.summary(method));
+            Endpoint handler = method.equals("GET") ? attachment(h.endpoint(method)) : h.endpoint(method);
+            routes.addWithAppPassword(method, PATH, files, handler, "WebDAV: " + h.summary(method));
         }
     }
 
@@ -68,8 +69,9 @@ public final class DavRoutes implements Routes.Provider {
     }
 
     /**
-     * Anyone's browser can open a link's WebDAV URL with no credentials, so a file there must not run on the hub's
-     * origin: served as an attachment, never sniffed, sandboxed, as the link pages serve it ({@link SafeContent}).
+     * A browser can open a WebDAV URL too (a link's with no credentials at all, a home's after a Basic prompt), and a
+     * shared HTML or SVG file must not run on the hub's origin: served as an attachment, never sniffed, sandboxed, as
+     * the file pages serve it ({@link SafeContent}). Sync clients ignore these headers.
      */
     private static Endpoint attachment(Endpoint get) {
         return ex -> {

@@ -67,6 +67,19 @@ class WebDavRulesTest {
     }
 
     @Test
+    void htmlAndSvgAreServedAsSandboxedAttachmentsThatNeverRunOnTheHubsOrigin() throws Exception {
+        for (String name : List.of("page.html", "drawing.svg")) {
+            assertThat(alice.call("PUT", "/dav/alice/" + name, "<script>alert(document.cookie)</script>", Map.of()).statusCode()).isEqualTo(201);
+            HttpResponse<String> r = alice.call("GET", "/dav/alice/" + name);
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Content-Disposition")).hasValueSatisfying(v -> assertThat(v).startsWith("attachment"));
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+            assertThat(r.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(v -> assertThat(v).contains("sandbox"));
+            assertThat(alice.call("DELETE", "/dav/alice/" + name).statusCode()).isEqualTo(204);
+        }
+    }
+
+    @Test
     void aTokenWithoutTheFilesScopeIsRefused() throws Exception {
         assertThat(aliceReadOnly.call("GET", "/dav/alice/secret.txt").statusCode()).isEqualTo(403);
     }
