@@ -155,6 +155,12 @@ class AccessMatrixTest {
         PROMISE.put("POST /api/jobs/{id}/rerun", "user:servers");
         PROMISE.put("DELETE /api/jobs/{id}", "user:servers");
         PROMISE.put("GET /api/jobs/{id}/log", "user:read");
+        PROMISE.put("GET /jobs", "user:read");
+        PROMISE.put("POST /jobs", "user:servers");
+        PROMISE.put("GET /jobs/{id}", "user:read");
+        PROMISE.put("POST /jobs/{id}/cancel", "user:servers");
+        PROMISE.put("POST /jobs/{id}/rerun", "user:servers");
+        PROMISE.put("POST /jobs/{id}/delete", "user:servers");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
