@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.labhub.auth.Scope;
 import org.labhub.environments.Environment;
 import org.labhub.environments.Environments;
@@ -121,8 +120,8 @@ public final class JobsPages implements Routes.Provider {
 
     private void render(Exchange ex, int status, User me, Form typed, Problems problems) {
         Instant now = clock.instant();
-        Map<String, String> envNames = environmentNames();
-        List<JobView> mine = jobs.list(me).stream().map(j -> view(j, now, envNames)).toList();
+        Map<String, String> names = displayNames();
+        List<JobView> mine = jobs.list(me).stream().map(j -> view(j, now, names)).toList();
         List<String> myGroups = groups.groupsOf(me.id());
         List<Environment> enabled = environments.enabled();
         List<Profile> open = profiles.availableTo(me.admin(), myGroups);
@@ -209,7 +208,7 @@ public final class JobsPages implements Routes.Provider {
     private void show(Exchange ex) {
         User me = JobsApi.caller(ex);
         Job job = jobs.visible(me, JobsApi.id(ex));
-        JobView view = view(job, clock.instant(), environmentNames());
+        JobView view = view(job, clock.instant(), displayNames());
         List<String> lines = jobs.log(job);
         int cut = Math.max(0, lines.size() - LOG_LINES_SHOWN);
         Map<String, Object> model = new HashMap<>();
@@ -282,18 +281,22 @@ public final class JobsPages implements Routes.Provider {
         }
     }
 
-    /** Display names; a job keeps showing its environment's name if it was disabled since. */
-    private Map<String, String> environmentNames() {
-        return environments.all().stream().collect(Collectors.toMap(Environment::name, Environment::displayName));
+    /** Display names of environments and profiles; a job keeps showing the bare name of one deleted since. */
+    private Map<String, String> displayNames() {
+        Map<String, String> names = new HashMap<>();
+        environments.all().forEach(e -> names.put("env:" + e.name(), e.displayName()));
+        profiles.availableTo(true, List.of()).forEach(p -> names.put("profile:" + p.name(), p.displayName()));
+        return names;
     }
 
-    private JobView view(Job j, Instant now, Map<String, String> envNames) {
+    private JobView view(Job j, Instant now, Map<String, String> names) {
         String error = j.failingError();
         int colon = error.indexOf(": ");
         String cell = j.failingCell().isPresent()
                 ? "cell " + (j.failingCell().getAsInt() + 1) + " (index " + j.failingCell().getAsInt() + ")" : "";
         return new JobView(j.id(), j.owner(), j.notebook(), j.notebookName(), fileUrl(j.owner(), j.notebook()),
-                envNames.getOrDefault(j.environment(), j.environment()), j.profile().isEmpty() ? "default" : j.profile(),
+                names.getOrDefault("env:" + j.environment(), j.environment()),
+                j.profile().isEmpty() ? "the default" : names.getOrDefault("profile:" + j.profile(), j.profile()),
                 JobStore.stateId(j.state()), label(j.state()), j.state().isFinal(), jobs.ahead(j), Optional.of(j.createdAt()),
                 j.startedAt(), j.finishedAt(), j.duration(now).map(JobsPages::duration).orElse("—"), j.outputPath(),
                 j.outputPath().isEmpty() ? "" : fileUrl(j.owner(), j.outputPath()), j.outputFolder().isEmpty() ? "/" : j.outputFolder(),

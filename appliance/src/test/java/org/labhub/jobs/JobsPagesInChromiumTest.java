@@ -76,6 +76,7 @@ class JobsPagesInChromiumTest {
     void loggedOut() {
         open("/login");
         driver.manage().deleteAllCookies();
+        Chromium.consoleProblems(driver, List.of()); // each test answers for its own console messages
     }
 
     @Test
@@ -276,8 +277,8 @@ class JobsPagesInChromiumTest {
         params.clear();
         params.sendKeys("{\"class\": 1}");
         driver.findElement(By.cssSelector("#job-form button[type=submit]")).sendKeys(Keys.ENTER);
-        await("the message about the name", () -> shown(By.id("job-parameters-error")) != null
-                && driver.findElement(By.id("job-parameters-error")).getText().contains("\"class\" is not a Python variable name") ? true : null);
+        await("the message about the name", () -> text(By.id("job-parameters-error"))
+                .contains("Parameter \"class\" is not a Python variable name") ? true : null);
 
         // The hub's refusal of a notebook that is not there, in words above the form, the fields as typed.
         WebElement nb = driver.findElement(By.id("job-notebook"));
@@ -320,10 +321,15 @@ class JobsPagesInChromiumTest {
         }
     }
 
-    /** The job's state as the page shows it; the summary is swapped in place when it changes, so a read may miss it once. */
+    /** The job's state as the page shows it. */
     private static String stateText() {
+        return text(By.id("job-state"));
+    }
+
+    /** An element's text, or "" while it is missing or being replaced (the pages swap parts in place). */
+    private static String text(By by) {
         try {
-            return driver.findElement(By.id("job-state")).getText();
+            return driver.findElement(by).getText();
         } catch (org.openqa.selenium.StaleElementReferenceException | org.openqa.selenium.NoSuchElementException e) {
             return "";
         }
@@ -349,8 +355,13 @@ class JobsPagesInChromiumTest {
         driver.get(hub.baseUrl() + path);
     }
 
+    /** The first visible match, or null; a page replaced while looking counts as not yet. */
     private static WebElement shown(By by) {
-        return driver.findElements(by).stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
+        try {
+            return driver.findElements(by).stream().filter(WebElement::isDisplayed).findFirst().orElse(null);
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return null;
+        }
     }
 
     private static <T> T await(String what, Supplier<T> probe) {
