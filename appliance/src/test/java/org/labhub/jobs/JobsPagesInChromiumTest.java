@@ -81,6 +81,8 @@ class JobsPagesInChromiumTest {
 
     @Test
     void aliceRunsANotebookWithAParameterFromTheFormAndFollowsItsLiveLogToItsOutput() throws Exception {
+        java.nio.file.Files.createDirectories(hub.dataRoot().resolve("homes/alice/work"));
+        java.nio.file.Files.writeString(hub.dataRoot().resolve("homes/alice/work/notes.txt"), "not a notebook\n");
         TestNotebooks.write(hub.dataRoot().resolve("homes/alice/work/params.ipynb"), TestNotebooks.notebook(true,
                 "label = 'default'\nn = 1",
                 "import time\nfor i in range(4):\n    print('step', i, flush=True)\n    time.sleep(1)",
@@ -96,6 +98,8 @@ class JobsPagesInChromiumTest {
         // From the file browser: the notebook's "Run as job" opens the form with its path filled in.
         open("/files/alice/work/");
         WebElement run = await("the Run as job link", () -> shown(By.cssSelector("tr[data-name='params.ipynb'] a[data-action-link=run-job]")));
+        assertThat(run.getAccessibleName()).isEqualTo("Run as job: params.ipynb");
+        assertThat(driver.findElements(By.cssSelector("a[data-action-link=run-job]"))).as("only notebooks run as jobs").hasSize(1);
         run.sendKeys(Keys.ENTER);
         await("the jobs page", () -> driver.getCurrentUrl().endsWith("/jobs?notebook=work%2Fparams.ipynb") ? true : null);
         WebElement notebook = driver.findElement(By.id("job-notebook"));
