@@ -58,8 +58,12 @@ public final class FilesPages implements Routes.Provider {
     /** One crumb of the path above the listing. */
     public record Crumb(String name, String url) {}
 
-    /** One row of the table. */
-    public record Row(String name, String type, String size, String modified, String url, String api, String path) {}
+    /**
+     * One row of the table.
+     *
+     * @param jobUrl the new-job form for this notebook ("Run as job"), or empty: only the caller's own notebooks run as jobs
+     */
+    public record Row(String name, String type, String size, String modified, String url, String api, String path, String jobUrl) {}
 
     /** A sortable column header: where clicking leads and how it is sorted now ("ascending", "descending", "none"). */
     public record Column(String label, String url, String sorted) {}
@@ -79,7 +83,7 @@ public final class FilesPages implements Routes.Provider {
             List<Row> rows = new ArrayList<>();
             for (Target.Child c : v.children()) {
                 RelPath p = path.child(c.name());
-                rows.add(new Row(c.name(), "folder", "—", "—", pageUrl(user, p) + "/", "", user + "/" + p));
+                rows.add(new Row(c.name(), "folder", "—", "—", pageUrl(user, p) + "/", "", user + "/" + p, ""));
             }
             folderModel(model, rows, false, "name", "asc", user, path);
             pages.render(ex, "files", model);
@@ -101,8 +105,10 @@ public final class FilesPages implements Routes.Provider {
             for (Entry e : entries) {
                 RelPath p = path.child(e.name());
                 String type = FileRequests.type(e.kind());
+                boolean runnable = e.isFile() && e.name().endsWith(".ipynb") && user.equals(ex.principal().name());
                 rows.add(new Row(e.name(), type, e.isFile() ? Sizes.human(e.size()) : "—", Sizes.when(e.modified()),
-                        pageUrl(user, p) + (e.isDirectory() ? "/" : ""), "/api/files/" + enc(user) + encPath(p), user + "/" + p));
+                        pageUrl(user, p) + (e.isDirectory() ? "/" : ""), "/api/files/" + enc(user) + encPath(p), user + "/" + p,
+                        runnable ? "/jobs?notebook=" + URLEncoder.encode(p.toString(), StandardCharsets.UTF_8) : ""));
             }
             folderModel(model, rows, target.may(Permission.CREATE), sort, order, user, path);
             pages.render(ex, "files", model);

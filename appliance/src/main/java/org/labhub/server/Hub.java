@@ -79,6 +79,7 @@ import org.labhub.files.UploadsApi;
 import org.labhub.jobs.JobStore;
 import org.labhub.jobs.Jobs;
 import org.labhub.jobs.JobsApi;
+import org.labhub.jobs.JobsPages;
 import org.labhub.ops.HubMetrics;
 import org.labhub.ops.OpenApi;
 import org.labhub.ops.OpsRoutes;
@@ -319,7 +320,7 @@ public final class Hub implements AutoCloseable {
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
         Jobs jobs = new Jobs(new JobStore(db), runs, fileStore, namespace, paths.runs(), audit, clock);
-        features.add(new JobsApi(jobs, clock));
+        features.addAll(List.of(new JobsApi(jobs, clock), new JobsPages(jobs, pages, groupStore, environments, profiles, clock)));
         features.addAll(List.of(new DatasetsApi(datasets, groupStore),
                 new AdminDatasetPages(datasets, groupStore, pages, paths.datasets().toString())));
         NotebookRuns notebookRuns = runs;

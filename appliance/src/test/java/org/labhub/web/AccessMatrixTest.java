@@ -170,6 +170,12 @@ class AccessMatrixTest {
         PROMISE.put("GET /archives", "user:read");
         PROMISE.put("GET /archives/{archive}", "anyone");
         PROMISE.put("GET /archives/{archive}/runs/{run}", "anyone");
+        PROMISE.put("GET /jobs", "user:read");
+        PROMISE.put("POST /jobs", "user:servers");
+        PROMISE.put("GET /jobs/{id}", "user:read");
+        PROMISE.put("POST /jobs/{id}/cancel", "user:servers");
+        PROMISE.put("POST /jobs/{id}/rerun", "user:servers");
+        PROMISE.put("POST /jobs/{id}/delete", "user:servers");
         PROMISE.put("GET /api/health", "anyone");
         PROMISE.put("GET /metrics", "admin:read");
         PROMISE.put("GET /api/openapi.json", "anyone");
