@@ -1,13 +1,11 @@
 package org.labhub.search;
 
 import java.io.IOException;
-import java.text.BreakIterator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -145,8 +143,8 @@ public final class SearchService {
     private UnifiedHighlighter highlighter(IndexSearcher searcher) {
         return UnifiedHighlighter.builder(searcher, analyzer)
                 .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
-                .withBreakIterator(() -> LengthGoalBreakIterator.createClosestToLength(BreakIterator.getWordInstance(Locale.ROOT),
-                        PASSAGE_CHARS, 0.5f))
+                .withBreakIterator(() -> LengthGoalBreakIterator.createClosestToLength(new SnippetBreaks(), PASSAGE_CHARS, 0.5f))
+                .withScorer(new SnippetScorer())
                 .withMaxLength(maxTextChars)
                 .withHighlightPhrasesStrictly(true)
                 .build();
