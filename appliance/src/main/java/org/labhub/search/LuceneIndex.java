@@ -7,9 +7,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import org.apache.lucene.document.Document;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
@@ -18,7 +18,6 @@ import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
@@ -217,7 +216,6 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
         try {
             Map<RelPath, String> result = new HashMap<>();
             BytesRef term = new BytesRef(owner);
-            Set<String> wanted = Set.of(IndexFields.PATH, IndexFields.FINGERPRINT);
             for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
                 var terms = leaf.reader().terms(IndexFields.OWNER);
                 if (terms == null) {
@@ -228,14 +226,17 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
                     continue;
                 }
                 Bits live = leaf.reader().getLiveDocs();
-                StoredFields stored = leaf.reader().storedFields();
+                // Doc values, not stored fields: a stored document is decompressed whole, content and all.
+                BinaryDocValues paths = DocValues.getBinary(leaf.reader(), IndexFields.PATH);
+                BinaryDocValues prints = DocValues.getBinary(leaf.reader(), IndexFields.FINGERPRINT);
                 PostingsEnum docs = te.postings(null, PostingsEnum.NONE);
                 for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
                     if (live != null && !live.get(doc)) {
                         continue;
                     }
-                    Document d = stored.document(doc, wanted);
-                    result.put(RelPath.parse(d.get(IndexFields.PATH)), d.get(IndexFields.FINGERPRINT));
+                    if (paths.advanceExact(doc) && prints.advanceExact(doc)) {
+                        result.put(RelPath.parse(paths.binaryValue().utf8ToString()), prints.binaryValue().utf8ToString());
+                    }
                 }
             }
             return result;

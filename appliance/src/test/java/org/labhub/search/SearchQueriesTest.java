@@ -154,6 +154,14 @@ class SearchQueriesTest {
     }
 
     @Test
+    void prefixesAndPhrasesAreMarkedInSnippetsFromTheIndexedOffsets() throws IOException {
+        assertThat(run("q", "moist*", "type", "text").hits().get(0).snippet())
+                .isEqualTo("Measure the soil <mark>moisture</mark> with the new probes. <mark>Moisture</mark> matters.");
+        assertThat(run("q", "\"soil moisture\"", "type", "text").hits().get(0).snippet())
+                .isEqualTo("Measure the <mark>soil moisture</mark> with the new probes. Moisture matters.");
+    }
+
+    @Test
     void snippetsMarkMatchesAndEscapeEverythingElse() throws IOException {
         SearchService.Hit hit = run("q", "friends").hits().get(0);
         assertThat(hit.snippet()).contains("&lt;script&gt;").contains("<mark>friends</mark>").doesNotContain("<script>");
