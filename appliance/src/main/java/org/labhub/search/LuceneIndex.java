@@ -13,6 +13,7 @@ import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
@@ -22,6 +23,8 @@ import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.LRUQueryCache;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -74,7 +77,7 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
             if (exists) {
                 checkSchema(directory);
             }
-            IndexWriterConfig iwc = new IndexWriterConfig(SearchAnalyzers.index())
+            IndexWriterConfig iwc = new IndexWriterConfig(SearchAnalyzers.index()).setCodec(new LabhubCodec())
                     .setOpenMode(exists ? IndexWriterConfig.OpenMode.APPEND : IndexWriterConfig.OpenMode.CREATE)
                     .setCommitOnClose(false);
             writer = new IndexWriter(directory, iwc);
@@ -83,7 +86,7 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
                 writer.commit(); // an empty index that says its schema, so a crash now leaves nothing ambiguous
             }
             // Opening a reader opens every segment (headers, footers, field infos): damage there shows now, not mid-query.
-            SearcherManager searchers = new SearcherManager(writer, null);
+            SearcherManager searchers = new SearcherManager(writer, new CachingSearchers());
             FileText text = new FileText(store, (int) cfg.maxTextBytes(), cfg.maxNotebookBytes());
             log.atInfo().addKeyValue("dir", dir).addKeyValue("documents", writer.getDocStats().numDocs)
                     .addKeyValue("created", !exists).log("search index open");
@@ -141,6 +144,26 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
             directory.close();
         } catch (IOException e) {
             log.debug("closing a refused index directory: {}", e.toString());
+        }
+    }
+
+    /**
+     * Searchers sharing one query cache that also caches the clauses of segments under Lucene's default minimum of
+     * 10,000 documents, which is every segment of a lab's index: a user's permission clause (their shares, as one term
+     * set) is then a cached bit set per segment after a few searches, not a walk over the postings of every shared
+     * folder each time. The cache is keyed by the clause itself (the exact set of shares) and by segment, so a changed
+     * share is another key and a changed segment another segment: it can serve nothing stale.
+     */
+    private static final class CachingSearchers extends SearcherFactory {
+        private static final int MIN_SEGMENT_DOCS = 1_000;
+        private final LRUQueryCache cache = new LRUQueryCache(1_000, 32L << 20,
+                leaf -> leaf.reader().maxDoc() >= MIN_SEGMENT_DOCS, 10f);
+
+        @Override
+        public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
+            IndexSearcher searcher = new IndexSearcher(reader);
+            searcher.setQueryCache(cache);
+            return searcher;
         }
     }
 
