@@ -14,7 +14,7 @@ import java.util.Random;
  * per user, notebooks in Python, R and Julia of mixed sizes (markdown, code, text outputs, a tenth with a plot as a base64
  * PNG output), and as many other files (scripts, CSV tables, notes, logs, JSON), in five project folders.
  * <p>
- * The vocabulary is shaped like a real lab's (Zipf): a few hundred general words of data analysis appear in most
+ * The vocabulary is shaped like a real lab's (Zipf): about a hundred general words of data analysis appear in most
  * files; each project has its own code name, two topic words (of {@link #TOPICS}, each topic in a handful of projects)
  * and its own function names, used mostly inside that project; a long tail of 20,000 made-up words makes the rest, each
  * rare. So a query for a common word matches thousands of files, one for a topic, project or function name a few
