@@ -10,7 +10,9 @@
 # without them that side is skipped), once, not at every run. webdav compares the
 # hub's /dav/ with an nginx of its own (Debian's nginx and libnginx-mod-http-dav-ext) and rclone uploads; as root it
 # installs those Debian packages when missing (apt-get, never leaving Debian's nginx service running). search compares
-# the hub's /api/search with ripgrep over the same files (Debian's ripgrep, installed as root when missing). Those
+# the hub's /api/search with ripgrep over the same files (Debian's ripgrep, installed as root when missing);
+# BENCH_SEARCH_NOTEBOOKS and BENCH_SEARCH_OTHERS (10000 each), BENCH_SEARCH_REPS (10) and BENCH_SEARCH_SECONDS (60, the
+# freshness phase) make a smaller run while working on it. Those
 # installs are the only downloads of any benchmark; nothing is downloaded while a benchmark is measured.
 # The output is also kept in bench/target/last-run.txt.
 set -euo pipefail
@@ -429,13 +431,14 @@ run_search() {
   start_hub search
   bench_java search-setup --url "$HUB_URL" --data "$HUB_DATA" --token-file "$TMP/search-token"
   stop_pid "$HUB_PID"
-  bench_java search-corpus --data "$HUB_DATA"
+  bench_java search-corpus --data "$HUB_DATA" --notebooks "${BENCH_SEARCH_NOTEBOOKS:-10000}" --others "${BENCH_SEARCH_OTHERS:-10000}"
   local t0=$SECONDS out
   out=$("${HUB_ENV[@]}" "$JAVA" "${JAVA_OPTS[@]}" -jar "$HUB_JAR" reindex --data "$HUB_DATA" 2>&1 | tail -n 1)
   echo "search: full index build (labhub reindex, offline, hub stopped): $out; $((SECONDS - t0)) s with the JVM start"
   echo "search: index on disk $(du -sh "$HUB_DATA/index" | cut -f1), corpus $(du -sh "$HUB_DATA/homes" | cut -f1)"
   start_hub search
-  bench_java search --url "$HUB_URL" --data "$HUB_DATA" --token-file "$TMP/search-token" --rg "$(command -v rg)"
+  bench_java search --url "$HUB_URL" --data "$HUB_DATA" --token-file "$TMP/search-token" --rg "$(command -v rg)" \
+    --reps "${BENCH_SEARCH_REPS:-10}" --seconds "${BENCH_SEARCH_SECONDS:-60}"
   printf 'search: hub RSS at the end %s\n' "$(mib "$(rss_kib "$HUB_PID")")"
   stop_pid "$HUB_PID"
 }

@@ -3,6 +3,7 @@ package org.labhub.search;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.lucene.document.BinaryDocValuesField;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.Field;
 import org.apache.lucene.document.FieldType;
@@ -14,6 +15,7 @@ import org.apache.lucene.document.StringField;
 import org.apache.lucene.document.TextField;
 import org.apache.lucene.index.IndexOptions;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.util.BytesRef;
 import org.labhub.storage.Entry;
 import org.labhub.storage.Location;
 import org.labhub.storage.RelPath;
@@ -25,7 +27,7 @@ import org.labhub.storage.RelPath;
  */
 public final class IndexFields {
     /** Written into every commit's user data; an index with another value is rebuilt. */
-    public static final String SCHEMA_VERSION = "1";
+    public static final String SCHEMA_VERSION = "2";
     /** The commit user-data key holding {@link #SCHEMA_VERSION}. */
     public static final String SCHEMA_KEY = "labhub.schema";
 
@@ -99,6 +101,7 @@ public final class IndexFields {
         d.add(new StringField(ID, id(file), Field.Store.NO));
         d.add(keyword(OWNER, file.owner()));
         d.add(new StoredField(PATH, path.toString()));
+        d.add(shown(PATH, path.toString()));
         for (String a : ancestors(file)) {
             d.add(new StringField(ANCESTORS, a, Field.Store.NO));
         }
@@ -113,19 +116,31 @@ public final class IndexFields {
             d.add(keyword(LANG, x.language().toLowerCase(Locale.ROOT)));
         }
         d.add(new StoredField(SIZE, entry.size()));
+        d.add(new NumericDocValuesField(SIZE, entry.size()));
         long modified = entry.modified().toEpochMilli();
         d.add(new LongPoint(MODIFIED, modified));
         d.add(new NumericDocValuesField(MODIFIED, modified));
         d.add(new StoredField(MODIFIED, modified));
         d.add(new StoredField(FINGERPRINT, entry.etag()));
+        d.add(shown(FINGERPRINT, entry.etag()));
         d.add(new Field(TITLE, x.title(), STORED_TEXT_WITH_OFFSETS));
+        d.add(shown(TITLE, x.title()));
         if (!x.content().isEmpty()) {
             d.add(new Field(CONTENT, x.content(), STORED_TEXT_WITH_OFFSETS));
         }
         if (x.type().equals(NOTEBOOK)) {
             d.add(new StoredField(CELLS, x.cells()));
+            d.add(new NumericDocValuesField(CELLS, x.cells()));
         }
         return d;
+    }
+
+    /**
+     * A value a result shows (or the reconcile compares), also kept as a doc value: reading it then costs a seek in a
+     * small column, where a stored field means decompressing the whole document, content and all.
+     */
+    private static BinaryDocValuesField shown(String field, String value) {
+        return new BinaryDocValuesField(field, new BytesRef(value));
     }
 
     /** A facet value: searchable as one term, stored, and counted from (sorted-set) doc values. */

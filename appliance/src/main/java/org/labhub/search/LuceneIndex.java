@@ -7,22 +7,24 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
-import org.apache.lucene.document.Document;
+import org.apache.lucene.index.BinaryDocValues;
 import org.apache.lucene.index.CorruptIndexException;
+import org.apache.lucene.index.DocValues;
 import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexFormatTooNewException;
 import org.apache.lucene.index.IndexFormatTooOldException;
+import org.apache.lucene.index.IndexReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
 import org.apache.lucene.index.LeafReaderContext;
 import org.apache.lucene.index.PostingsEnum;
 import org.apache.lucene.index.SegmentInfos;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.LRUQueryCache;
+import org.apache.lucene.search.SearcherFactory;
 import org.apache.lucene.search.SearcherManager;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
@@ -75,7 +77,7 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
             if (exists) {
                 checkSchema(directory);
             }
-            IndexWriterConfig iwc = new IndexWriterConfig(SearchAnalyzers.index())
+            IndexWriterConfig iwc = new IndexWriterConfig(SearchAnalyzers.index()).setCodec(new LabhubCodec())
                     .setOpenMode(exists ? IndexWriterConfig.OpenMode.APPEND : IndexWriterConfig.OpenMode.CREATE)
                     .setCommitOnClose(false);
             writer = new IndexWriter(directory, iwc);
@@ -84,7 +86,7 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
                 writer.commit(); // an empty index that says its schema, so a crash now leaves nothing ambiguous
             }
             // Opening a reader opens every segment (headers, footers, field infos): damage there shows now, not mid-query.
-            SearcherManager searchers = new SearcherManager(writer, null);
+            SearcherManager searchers = new SearcherManager(writer, new CachingSearchers());
             FileText text = new FileText(store, (int) cfg.maxTextBytes(), cfg.maxNotebookBytes());
             log.atInfo().addKeyValue("dir", dir).addKeyValue("documents", writer.getDocStats().numDocs)
                     .addKeyValue("created", !exists).log("search index open");
@@ -142,6 +144,26 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
             directory.close();
         } catch (IOException e) {
             log.debug("closing a refused index directory: {}", e.toString());
+        }
+    }
+
+    /**
+     * Searchers sharing one query cache that also caches the clauses of segments under Lucene's default minimum of
+     * 10,000 documents, which is every segment of a lab's index: a user's permission clause (their shares, as one term
+     * set) is then a cached bit set per segment after a few searches, not a walk over the postings of every shared
+     * folder each time. The cache is keyed by the clause itself (the exact set of shares) and by segment, so a changed
+     * share is another key and a changed segment another segment: it can serve nothing stale.
+     */
+    private static final class CachingSearchers extends SearcherFactory {
+        private static final int MIN_SEGMENT_DOCS = 1_000;
+        private final LRUQueryCache cache = new LRUQueryCache(1_000, 32L << 20,
+                leaf -> leaf.reader().maxDoc() >= MIN_SEGMENT_DOCS, 10f);
+
+        @Override
+        public IndexSearcher newSearcher(IndexReader reader, IndexReader previous) {
+            IndexSearcher searcher = new IndexSearcher(reader);
+            searcher.setQueryCache(cache);
+            return searcher;
         }
     }
 
@@ -217,7 +239,6 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
         try {
             Map<RelPath, String> result = new HashMap<>();
             BytesRef term = new BytesRef(owner);
-            Set<String> wanted = Set.of(IndexFields.PATH, IndexFields.FINGERPRINT);
             for (LeafReaderContext leaf : s.getIndexReader().leaves()) {
                 var terms = leaf.reader().terms(IndexFields.OWNER);
                 if (terms == null) {
@@ -228,14 +249,17 @@ public final class LuceneIndex implements IndexUpdates, AutoCloseable {
                     continue;
                 }
                 Bits live = leaf.reader().getLiveDocs();
-                StoredFields stored = leaf.reader().storedFields();
+                // Doc values, not stored fields: a stored document is decompressed whole, content and all.
+                BinaryDocValues paths = DocValues.getBinary(leaf.reader(), IndexFields.PATH);
+                BinaryDocValues prints = DocValues.getBinary(leaf.reader(), IndexFields.FINGERPRINT);
                 PostingsEnum docs = te.postings(null, PostingsEnum.NONE);
                 for (int doc = docs.nextDoc(); doc != DocIdSetIterator.NO_MORE_DOCS; doc = docs.nextDoc()) {
                     if (live != null && !live.get(doc)) {
                         continue;
                     }
-                    Document d = stored.document(doc, wanted);
-                    result.put(RelPath.parse(d.get(IndexFields.PATH)), d.get(IndexFields.FINGERPRINT));
+                    if (paths.advanceExact(doc) && prints.advanceExact(doc)) {
+                        result.put(RelPath.parse(paths.binaryValue().utf8ToString()), prints.binaryValue().utf8ToString());
+                    }
                 }
             }
             return result;

@@ -1,21 +1,16 @@
 package org.labhub.search;
 
 import java.io.IOException;
-import java.text.BreakIterator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.BooleanSupplier;
 import org.apache.lucene.analysis.Analyzer;
-import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
-import org.apache.lucene.index.StoredFields;
 import org.apache.lucene.index.Term;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
@@ -31,6 +26,7 @@ import org.apache.lucene.search.TopFieldCollectorManager;
 import org.apache.lucene.search.TopScoreDocCollectorManager;
 import org.apache.lucene.search.uhighlight.DefaultPassageFormatter;
 import org.apache.lucene.search.uhighlight.LengthGoalBreakIterator;
+import org.apache.lucene.search.uhighlight.UHComponents;
 import org.apache.lucene.search.uhighlight.UnifiedHighlighter;
 import org.labhub.files.FileNamespace;
 import org.labhub.files.ShareLookup;
@@ -47,9 +43,6 @@ public final class SearchService {
     /** Snippet passages per hit, and their length goal in characters. */
     private static final int PASSAGES = 2;
     private static final int PASSAGE_CHARS = 160;
-    private static final Set<String> SHOWN = Set.of(IndexFields.OWNER, IndexFields.PATH, IndexFields.TYPE, IndexFields.LANG,
-            IndexFields.SIZE, IndexFields.MODIFIED, IndexFields.TITLE, IndexFields.CELLS, IndexFields.NAME);
-
     private final LuceneIndex index;
     private final ShareLookup shares;
     private final BooleanSupplier catchingUp;
@@ -119,37 +112,48 @@ public final class SearchService {
     private List<Hit> hits(IndexSearcher searcher, String user, List<ShareLookup.Incoming> incoming, Query typed, TopDocs page)
             throws IOException {
         String[] snippets = page.scoreDocs.length == 0 ? new String[0] : highlighter(searcher).highlight(IndexFields.CONTENT, typed, page, PASSAGES);
-        StoredFields stored = searcher.storedFields();
         List<Hit> hits = new ArrayList<>();
         for (int i = 0; i < page.scoreDocs.length; i++) {
-            Document d = stored.document(page.scoreDocs[i].doc, SHOWN);
-            String owner = d.get(IndexFields.OWNER);
-            RelPath path = RelPath.parse(d.get(IndexFields.PATH));
+            HitFields.Shown d = HitFields.read(searcher.getIndexReader(), page.scoreDocs[i].doc);
+            String owner = d.owner();
+            RelPath path = RelPath.parse(d.path());
             Optional<RelPath> seen = seenAs(user, owner, path, incoming);
             if (seen.isEmpty()) {
                 continue; // cannot happen: the permission clause and this come from the same list of shares
             }
-            String type = d.get(IndexFields.TYPE);
+            String type = d.type();
             String url = "/files/" + enc(user) + encPath(seen.get());
             String openUrl = owner.equals(user) && type.equals(IndexFields.NOTEBOOK)
                     ? "/user/" + enc(user) + "/notebooks" + encPath(path) : "";
-            Number cells = d.getField(IndexFields.CELLS) == null ? 0 : d.getField(IndexFields.CELLS).numericValue();
-            hits.add(new Hit(d.get(IndexFields.TITLE), seen.get().toString(), owner, type, Optional.ofNullable(d.get(IndexFields.LANG)).orElse(""),
-                    d.getField(IndexFields.SIZE).numericValue().longValue(),
-                    Instant.ofEpochMilli(d.getField(IndexFields.MODIFIED).numericValue().longValue()), cells.intValue(),
+            hits.add(new Hit(d.title(), seen.get().toString(), owner, type, d.lang(), d.size(), d.modified(), d.cells(),
                     snippets[i] == null ? "" : snippets[i], url, openUrl));
         }
         return hits;
     }
 
     private UnifiedHighlighter highlighter(IndexSearcher searcher) {
-        return UnifiedHighlighter.builder(searcher, analyzer)
+        UnifiedHighlighter.Builder builder = UnifiedHighlighter.builder(searcher, analyzer)
                 .withFormatter(new DefaultPassageFormatter("<mark>", "</mark>", " … ", true))
-                .withBreakIterator(() -> LengthGoalBreakIterator.createClosestToLength(BreakIterator.getWordInstance(Locale.ROOT),
-                        PASSAGE_CHARS, 0.5f))
+                .withBreakIterator(() -> LengthGoalBreakIterator.createClosestToLength(new SnippetBreaks(), PASSAGE_CHARS, 0.5f))
+                .withScorer(new SnippetScorer())
                 .withMaxLength(maxTextChars)
-                .withHighlightPhrasesStrictly(true)
-                .build();
+                .withHighlightPhrasesStrictly(true);
+        return new UnifiedHighlighter(builder) {
+            /**
+             * For a prefix or wildcard, Lucene would re-analyse each hit's whole text into a memory index, although
+             * content has offsets in its postings: with weight matches (on here) the query's own {@code matches()}
+             * reads them from the index, the same matches found the same way, without the second analysis.
+             */
+            @Override
+            protected OffsetSource getOptimizedOffsetSource(UHComponents components) {
+                OffsetSource chosen = super.getOptimizedOffsetSource(components);
+                if (chosen == OffsetSource.ANALYSIS && getOffsetSource(components.getField()) == OffsetSource.POSTINGS
+                        && components.getHighlightFlags().contains(HighlightFlag.WEIGHT_MATCHES)) {
+                    return OffsetSource.POSTINGS;
+                }
+                return chosen;
+            }
+        };
     }
 
     /** The path under which {@code user} reaches {@code owner}'s {@code path}: their own, or through the deepest share. */

@@ -154,6 +154,31 @@ class SearchQueriesTest {
     }
 
     @Test
+    void aLongFileIsStoredAndReadBackWholeForItsSnippet() throws IOException {
+        // Far larger than a stored-fields chunk, so the text is split into slices on disk and joined on reading.
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; text.length() < 300_000; i++) {
+            text.append("filler line ").append(i).append(" of the long log é\n");
+        }
+        text.append("the quokka census ends here");
+        // carol's, so alice's totals and facets elsewhere in this class stay as they are
+        corpus.write("carol", "long/census.log", text.toString().getBytes(StandardCharsets.UTF_8), Instant.parse("2025-09-01T00:00:00Z"));
+        SearchService.Hit hit = search.search("carol", SearchRequest.from(n -> Optional.ofNullable(n.equals("q") ? "quokka" : null)))
+                .hits().get(0);
+        assertThat(hit.path()).isEqualTo("long/census.log");
+        assertThat(hit.snippet()).endsWith("the <mark>quokka</mark> census ends here");
+        assertThat(hit.size()).isEqualTo(text.toString().getBytes(StandardCharsets.UTF_8).length);
+    }
+
+    @Test
+    void prefixesAndPhrasesAreMarkedInSnippetsFromTheIndexedOffsets() throws IOException {
+        assertThat(run("q", "moist*", "type", "text").hits().get(0).snippet())
+                .isEqualTo("Measure the soil <mark>moisture</mark> with the new probes. <mark>Moisture</mark> matters.");
+        assertThat(run("q", "\"soil moisture\"", "type", "text").hits().get(0).snippet())
+                .isEqualTo("Measure the <mark>soil moisture</mark> with the new probes. Moisture matters.");
+    }
+
+    @Test
     void snippetsMarkMatchesAndEscapeEverythingElse() throws IOException {
         SearchService.Hit hit = run("q", "friends").hits().get(0);
         assertThat(hit.snippet()).contains("&lt;script&gt;").contains("<mark>friends</mark>").doesNotContain("<script>");

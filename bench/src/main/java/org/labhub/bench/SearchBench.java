@@ -29,30 +29,46 @@ final class SearchBench {
     private static final Pattern PATH = Pattern.compile("\"path\"\\s*:\\s*\"([^\"]*)\"");
     private static final Pattern TOTAL = Pattern.compile("\"total\"\\s*:\\s*(\\d+)");
 
-    /** A query as a user types it into labhub, and the ripgrep arguments that ask the same of the files. */
-    record Query(String labhub, String... rg) {}
+    /** A query as a user types it into labhub, its kind (for the summary per kind), and the ripgrep arguments that ask the same of the files. */
+    record Query(String kind, String labhub, String... rg) {}
 
-    static final List<Query> QUERIES = List.of(
-            new Query("regression", "-i", "-w", "regression"),
-            new Query("zebrafish", "-i", "-w", "zebrafish"),
-            new Query("\"mean squared\"", "-i", "mean squared"),
-            new Query("spectroscopy absorption", "-i", "-w", "-e", "spectroscopy", "-e", "absorption"),
-            new Query("ggplot", "-i", "ggplot"),
-            new Query("groupby", "-i", "groupby"),
-            new Query("histogram", "-i", "-w", "histogram"),
-            new Query("microscop*", "-i", "\\bmicroscop\\w*"),
-            new Query("lang:r anova", "-i", "-w", "anova", "--glob", "*.R", "--glob", "*.ipynb"),
-            new Query("owner:u07 temperature", "-i", "-w", "temperature"),
-            new Query("exoplanet transit", "-i", "-w", "-e", "exoplanet", "-e", "transit"),
-            new Query("kmeans", "-i", "-w", "kmeans"),
-            new Query("convergence", "-i", "-w", "convergence"),
-            new Query("methylation", "-i", "-w", "methylation"),
-            new Query("ttest_ind", "-i", "ttest_ind"),
-            new Query("\"import pandas\"", "-i", "import pandas"),
-            new Query("glacier precipitation", "-i", "-w", "-e", "glacier", "-e", "precipitation"),
-            new Query("name:data*", "-i", "--files", "--glob", "data*"),
-            new Query("bayesian posterior", "-i", "-w", "-e", "bayesian", "-e", "posterior"),
-            new Query("neutron isotope halflife", "-i", "-w", "-e", "neutron", "-e", "isotope", "-e", "halflife"));
+    /**
+     * Twenty typical queries: a few broad (common words, matching thousands of files), most selective (a topic, a
+     * project's code name, a function, a phrase, owner and language filters, a prefix, a file name), as people search
+     * a lab's files. Names come from the corpus tables (same seed, same names).
+     */
+    static final List<Query> QUERIES = queries();
+
+    private static List<Query> queries() {
+        String topic1 = SearchCorpus.topics(7, 0)[0];
+        String topic2 = SearchCorpus.topics(23, 1)[1];
+        String[] pair = SearchCorpus.topics(0, 2);
+        String project1 = SearchCorpus.codename(7, 0);
+        String project2 = SearchCorpus.codename(31, 1);
+        String fn1 = SearchCorpus.function(12, 0, 0);
+        String fn2 = SearchCorpus.function(0, 3, 1);
+        return List.of(
+                new Query("broad", "regression", "-i", "-w", "regression"),
+                new Query("broad", "histogram", "-i", "-w", "histogram"),
+                new Query("broad", "\"import pandas\"", "-i", "import pandas"),
+                new Query("broad", "bayesian posterior", "-i", "-w", "-e", "bayesian", "-e", "posterior"),
+                new Query("topic", "zebrafish", "-i", "-w", "zebrafish"),
+                new Query("topic", topic1, "-i", "-w", topic1),
+                new Query("topic", topic2, "-i", "-w", topic2),
+                new Query("topic", pair[0] + " " + pair[1], "-i", "-w", "-e", pair[0], "-e", pair[1]),
+                new Query("project", SearchCorpus.capitalize(project1), "-i", "-w", project1),
+                new Query("project", project2 + " baseline", "-i", "-w", "-e", project2, "-e", "baseline"),
+                new Query("function", fn1, "-i", fn1),
+                new Query("function", fn2, "-i", fn2),
+                new Query("function", "ttest_ind", "-i", "ttest_ind"),
+                new Query("phrase", "\"mean squared error\"", "-i", "mean squared error"),
+                new Query("phrase", "\"interquartile range\"", "-i", "interquartile range"),
+                new Query("filter", "owner:u07 lang:r anova", "-i", "-w", "anova", "--glob", "*.R", "--glob", "*.ipynb"),
+                new Query("filter", "owner:u31 kmeans", "-i", "-w", "kmeans"),
+                new Query("prefix", "microscop*", "-i", "\\bmicroscop\\w*"),
+                new Query("prefix", "spectro*", "-i", "\\bspectro\\w*"),
+                new Query("name", "name:calibration*", "-i", "--files", "--glob", "*calibration*"));
+    }
 
     private SearchBench() {}
 
@@ -90,8 +106,9 @@ final class SearchBench {
         SearchCorpus corpus = new SearchCorpus(42);
         long t0 = System.nanoTime();
         long bytes = 0;
-        for (String u : SearchCorpus.users(users)) {
-            bytes += corpus.writeHome(homes.resolve(u), notebooks / users, others / users);
+        List<String> names = SearchCorpus.users(users);
+        for (int u = 0; u < names.size(); u++) {
+            bytes += corpus.writeHome(homes.resolve(names.get(u)), u, notebooks / users, others / users);
         }
         System.out.printf("search: corpus of %d notebooks and %d other files across %d users, %.0f MB, written in %s%n",
                 notebooks, others, users, bytes / 1e6, Stats.sec((System.nanoTime() - t0) / 1e9));
@@ -116,9 +133,10 @@ final class SearchBench {
         }
         List<Double> all = new ArrayList<>();
         List<Double> allRg = new ArrayList<>();
+        Map<String, List<Double>> byKind = new java.util.LinkedHashMap<>();
         System.out.printf("search: %d queries as %s (own home and %d shared folders), %d timed runs each after one warm-up;"
                 + " ripgrep %s over the same %d folders%n", QUERIES.size(), READER, visible.size() - 1, reps, rgVersion(rg), visible.size());
-        System.out.printf("  %-34s %8s %10s %10s %10s %8s %9s%n", "query", "hits", "p50", "p95", "rg p50", "rg files", "rg/labhub");
+        System.out.printf("  %-9s %-34s %8s %10s %10s %10s %8s %9s%n", "kind", "query", "hits", "p50", "p95", "rg p50", "rg files", "rg/labhub");
         for (Query q : QUERIES) {
             List<Double> times = new ArrayList<>();
             long total = 0;
@@ -143,11 +161,14 @@ final class SearchBench {
                 }
             }
             all.addAll(times);
+            byKind.computeIfAbsent(q.kind(), k -> new ArrayList<>()).addAll(times);
             allRg.addAll(rgTimes);
             double p50 = Stats.median(times);
-            System.out.printf("  %-34s %8d %10s %10s %10s %8d %8.0fx%n", q.labhub(), total, Stats.ms(p50),
+            System.out.printf("  %-9s %-34s %8d %10s %10s %10s %8d %8.0fx%n", q.kind(), q.labhub(), total, Stats.ms(p50),
                     Stats.ms(Stats.percentile(times, 95)), Stats.ms(Stats.median(rgTimes)), rgFiles, Stats.median(rgTimes) / p50);
         }
+        byKind.forEach((kind, times) -> System.out.printf("search: %-9s queries: p50 %s, p95 %s over %d runs%n", kind,
+                Stats.ms(Stats.median(times)), Stats.ms(Stats.percentile(times, 95)), times.size()));
         double p95 = Stats.percentile(all, 95);
         double ratio = Stats.median(allRg) / Stats.median(all);
         System.out.printf("search: all queries: labhub p50 %s, p95 %s (aim < 20 ms: %s); ripgrep p50 %s; ripgrep / labhub %.0fx at the"
