@@ -84,12 +84,23 @@ public final class IndexReconciler {
         }
         Set<String> gone = new HashSet<>(indexedOwners.get());
         owners.forEach(gone::remove);
+        // A home made while this pass ran is not in its list but may already be indexed (by the watcher): only a home
+        // that is not there now is gone.
+        gone.removeIf(owner -> homeExists(owner));
         for (String owner : gone) {
             index.removeOwner(owner);
             log.atInfo().addKeyValue("owner", owner).log("search: dropped the documents of a home that is gone");
         }
         return new Result(total.homes(), total.files(), total.put(), total.removed() + gone.size(),
                 (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private boolean homeExists(String owner) {
+        try {
+            return store.stat(new Location(owner, RelPath.ROOT)).map(Entry::isDirectory).orElse(false);
+        } catch (IOException e) {
+            return true; // unsure: keep its documents; the next pass looks again
+        }
     }
 
     /**

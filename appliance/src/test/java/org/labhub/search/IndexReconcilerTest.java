@@ -88,6 +88,28 @@ class IndexReconcilerTest {
     }
 
     @Test
+    void aHomeMadeWhileThePassRunsKeepsWhatTheWatcherIndexedMeanwhile() throws Exception {
+        write("alice/a.txt", "a");
+        // The owners are asked for at the end of the pass: by then dave's home exists and the watcher indexed his
+        // file, though the pass listed the homes before dave had one.
+        IndexReconciler late = new IndexReconciler(homes, store, index, () -> {
+            try {
+                write("dave/d.txt", "d");
+                index.put(new org.labhub.storage.Location("dave", org.labhub.storage.RelPath.parse("d.txt")),
+                        store.stat(new org.labhub.storage.Location("dave", org.labhub.storage.RelPath.parse("d.txt"))).orElseThrow());
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return index.owners();
+        }, IndexReconciler.Throttle.NONE);
+
+        late.reconcileAll(false);
+
+        assertThat(index.owners()).containsExactlyInAnyOrder("alice", "dave");
+        assertThat(index.paths("dave")).containsExactly("d.txt");
+    }
+
+    @Test
     void aForcedPassPutsEveryFileAgainAndReportsProgress() throws Exception {
         write("alice/a.txt", "a");
         write("bob/b.txt", "b");
