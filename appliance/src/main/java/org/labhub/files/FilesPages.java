@@ -59,7 +59,10 @@ public final class FilesPages implements Routes.Provider {
     public record Crumb(String name, String url) {}
 
     /** One row of the table. */
-    public record Row(String name, String type, String size, String modified, String url, String api, String path) {}
+    public record Row(String name, String type, String size, String modified, String url, String api, String path) {
+        /** A zip file, which gets an "Extract" button. */
+        public boolean zip() { return type.equals("file") && name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip"); }
+    }
 
     /** A sortable column header: where clicking leads and how it is sorted now ("ascending", "descending", "none"). */
     public record Column(String label, String url, String sorted) {}

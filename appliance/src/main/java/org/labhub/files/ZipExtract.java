@@ -107,10 +107,10 @@ final class ZipExtract {
                 throw quota(into.owner(), plan.declaredBytes(), usage.freeBytes(), usage.limitBytes(), "expands to");
             }
             try (FolderBuild build = io(() -> files.buildFolder(into))) {
-                int fileCount = unpack(zip, plan, build, into, usage);
+                int[] counts = unpack(zip, plan, build, into, usage);
                 Entry made = io(build::commit);
-                summary.put("files", fileCount);
-                summary.put("folders", plan.items().size() - fileCount);
+                summary.put("files", counts[0]);
+                summary.put("folders", counts[1]);
                 summary.put("bytes", build.bytesWritten());
                 return made;
             }
@@ -128,7 +128,8 @@ final class ZipExtract {
         }
     }
 
-    private int unpack(ZipFile zip, ZipPlan plan, FolderBuild build, Location into, Usage usage) {
+    /** Writes every item into the build and returns how many files and folders (named or implied) it made. */
+    private int[] unpack(ZipFile zip, ZipPlan plan, FolderBuild build, Location into, Usage usage) {
         Set<RelPath> made = new HashSet<>();
         long[] total = {0};
         int fileCount = 0;
@@ -159,7 +160,7 @@ final class ZipExtract {
                 throw refused(entry(item.shown()) + " holds " + written + " bytes but the zip declares " + item.entry().getSize());
             }
         }
-        return fileCount;
+        return new int[] {fileCount, made.size()};
     }
 
     private static void makeParents(FolderBuild build, RelPath path, Set<RelPath> made) {

@@ -136,6 +136,7 @@ class ZipExtractTest {
         expect(done, 201);
         assertThat(tree(done).path("path").asString()).isEqualTo("alice/data");
         assertThat(tree(done).path("files").asInt()).isEqualTo(5);
+        assertThat(tree(done).path("folders").asInt()).as("strängé, नेपाली, a, a/b, a/b/c, a/b/c/d, empty").isEqualTo(7);
         assertThat(tree(done).path("bytes").asLong()).isEqualTo(content.values().stream().mapToLong(b -> b.length).sum());
         for (Map.Entry<String, byte[]> e : content.entrySet()) {
             if (!e.getKey().endsWith("/")) {
@@ -230,6 +231,13 @@ class ZipExtractTest {
             gus.json("DELETE", "/api/files/gus/" + zipName, null);
             assertNothingLeft("gus");
         }
+        // "/" written overlong (C0 AF) under the UTF-8 flag: refused as invalid UTF-8, never read as a separator.
+        expect(gus.put("/api/files/gus/overlong.zip", overlong(jdkZip("..xxevil"))), 201);
+        HttpResponse<byte[]> r = extract(gus, "gus/overlong.zip", null);
+        expect(r, 422);
+        assertThat(tree(r).path("message").asString()).contains("not valid UTF-8");
+        gus.json("DELETE", "/api/files/gus/overlong.zip", null);
+        assertNothingLeft("gus");
         assertThat(Files.exists(hub.dataRoot().resolve("homes").resolve("evil"))).isFalse();
         assertThat(Files.exists(hub.dataRoot().resolve("evil"))).isFalse();
         try (Stream<Path> all = Files.walk(hub.dataRoot().resolve("homes"))) {
@@ -248,6 +256,18 @@ class ZipExtractTest {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    /** Replaces the bytes "xx" in every copy of the name with C0 AF, an overlong "/". */
+    static byte[] overlong(byte[] zip) {
+        byte[] z = zip.clone();
+        for (int i = 0; i + 1 < z.length; i++) {
+            if (z[i] == 'x' && z[i + 1] == 'x') {
+                z[i] = (byte) 0xC0;
+                z[i + 1] = (byte) 0xAF;
+            }
+        }
+        return z;
     }
 
     static byte[] symlinkZip() {
