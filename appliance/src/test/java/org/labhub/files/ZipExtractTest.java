@@ -164,6 +164,27 @@ class ZipExtractTest {
     }
 
     @Test
+    void twoThousandSmallFilesInTwentyFoldersAllArriveAndTheTimeIsPrinted() throws IOException {
+        FileApiClient ivy = as("ivy");
+        Map<String, byte[]> many = new LinkedHashMap<>();
+        for (int i = 0; i < 2000; i++) {
+            many.put("part-" + (i % 20) + "/file-" + i + ".txt", bytes("row " + i + "\n"));
+        }
+        expect(ivy.put("/api/files/ivy/many.zip", zip(many)), 201);
+        long start = System.nanoTime();
+        HttpResponse<byte[]> r = extract(ivy, "ivy/many.zip", null);
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        expect(r, 201);
+        System.out.println("ZipExtractTest: 2,000 files in 20 folders extracted in " + millis + " ms");
+        assertThat(tree(r).path("files").asInt()).isEqualTo(2000);
+        assertThat(tree(r).path("folders").asInt()).isEqualTo(20);
+        try (Stream<Path> s = Files.walk(home("ivy").resolve("many"))) {
+            assertThat(s.filter(Files::isRegularFile).count()).isEqualTo(2000);
+        }
+        assertThat(Files.readString(home("ivy").resolve("many/part-7/file-1987.txt"))).isEqualTo("row 1987\n");
+    }
+
+    @Test
     void aSmallZipThatExpandsBeyondTheQuotaIs507WithTheNumbersAndLeavesNothing() throws IOException {
         FileApiClient erin = as("erin");
         byte[] big = compressible(3 * 1024 * 1024, 1);
