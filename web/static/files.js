@@ -247,6 +247,30 @@
     });
   }
 
+  /** Unpacks a zip next to it (all or nothing on the hub's side); an indeterminate bar while it runs, then words. */
+  function extract(button, name, itemApi) {
+    const status = document.getElementById("extract-status");
+    const bar = document.getElementById("extract-bar");
+    const text = document.getElementById("extract-text");
+    errorBox.hidden = true;
+    button.disabled = true;
+    status.hidden = false;
+    bar.hidden = false;
+    text.textContent = "Extracting " + name + "…";
+    call("POST", itemApi, { action: "extract" }).then((r) => {
+      const folder = r.path.substring(r.path.lastIndexOf("/") + 1);
+      const count = (n, one) => n + " " + one + (n === 1 ? "" : "s");
+      text.textContent = "Extracted " + name + " into " + folder + "/: " + count(r.files, "file") + ", " + count(r.folders, "folder") + ".";
+      return refresh();
+    }, (err) => {
+      status.hidden = true;
+      showError("Extracting " + name + " failed: " + err.message);
+    }).finally(() => {
+      bar.hidden = true;
+      button.disabled = false;
+    });
+  }
+
   root.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-action]");
     if (!button) {
@@ -272,6 +296,9 @@
             call("POST", itemApi, { action: "move", to: to }).then(refresh, fail("Moving " + name));
           }
         });
+        break;
+      case "extract":
+        extract(button, name, itemApi);
         break;
       case "delete":
         call("DELETE", itemApi).then(refresh, fail("Deleting " + name));

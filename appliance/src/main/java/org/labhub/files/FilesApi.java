@@ -27,7 +27,7 @@ import org.labhub.web.Routes;
 /**
  * Users' files in the JSON API, one URL per item: {@code /api/files/<user>/<path>}. GET reads (a folder as a
  * listing or a zip, a file as its bytes or its metadata), PUT writes a file, POST acts on an item (mkdir, rename,
- * move, copy), DELETE moves it to the trash. Who may do what comes from {@link FileNamespace}.
+ * move, copy, extract a zip), DELETE moves it to the trash. Who may do what comes from {@link FileNamespace}.
  */
 public final class FilesApi implements Routes.Provider {
     private static final int BUFFER = 64 * 1024;
@@ -36,12 +36,14 @@ public final class FilesApi implements Routes.Provider {
     private final FileRequests requests;
     private final FileDownload download;
     private final ZipDownload zip;
+    private final ZipExtract extract;
 
     public FilesApi(FileStore files, FileNamespace namespace) {
         this.files = files;
         this.requests = new FileRequests(namespace);
         this.download = new FileDownload(files);
         this.zip = new ZipDownload(files);
+        this.extract = new ZipExtract(files, requests);
     }
 
     @Override
@@ -56,7 +58,9 @@ public final class FilesApi implements Routes.Provider {
                         + "If-None-Match: * give 412 when they do not hold; 507 beyond the quota, with nothing left behind)")
          .post("/api/files/{user}/{path*}", files, this::act,
                 "Act on a file or folder (JSON): {\"action\":\"mkdir\"}, {\"action\":\"rename\",\"name\":…}, "
-                        + "{\"action\":\"move\"|\"copy\",\"to\":\"<user>/<path>\",\"overwrite\":false}")
+                        + "{\"action\":\"move\"|\"copy\",\"to\":\"<user>/<path>\",\"overwrite\":false}, "
+                        + "{\"action\":\"extract\",\"to\":\"<user>/<path>\"?} (a zip into a new folder, next to it by default; "
+                        + "all or nothing: 422 naming a refused entry, 507 beyond the quota)")
          .delete("/api/files/{user}/{path*}", files, this::trash, "Move a file or folder to its owner's trash");
     }
 
@@ -222,7 +226,8 @@ public final class FilesApi implements Routes.Provider {
                 body.put("path", dest.owner() + "/" + dest.path());
                 ex.json(existed ? 200 : 201, body);
             }
-            default -> throw HttpError.badRequest("\"action\" must be mkdir, rename, move or copy");
+            case "extract" -> extract.run(ex, t, a.to());
+            default -> throw HttpError.badRequest("\"action\" must be mkdir, rename, move, copy or extract");
         }
     }
 

@@ -63,7 +63,10 @@ public final class FilesPages implements Routes.Provider {
      *
      * @param jobUrl the new-job form for this notebook ("Run as job"), or empty: only the caller's own notebooks run as jobs
      */
-    public record Row(String name, String type, String size, String modified, String url, String api, String path, String jobUrl) {}
+    public record Row(String name, String type, String size, String modified, String url, String api, String path, String jobUrl) {
+        /** A zip file, which gets an "Extract" button. */
+        public boolean zip() { return type.equals("file") && name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip"); }
+    }
 
     /** A sortable column header: where clicking leads and how it is sorted now ("ascending", "descending", "none"). */
     public record Column(String label, String url, String sorted) {}

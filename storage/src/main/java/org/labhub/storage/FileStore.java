@@ -52,6 +52,12 @@ public interface FileStore {
      */
     void copy(Location from, Location to, boolean overwrite, boolean recursive) throws IOException;
 
+    /**
+     * Starts building a new folder at {@code folder} in staging (an unpacked archive): it appears only on
+     * {@link FolderBuild#commit}, whole. {@code EXISTS} if something is there now, {@code PARENT_MISSING} without a parent.
+     */
+    FolderBuild buildFolder(Location folder) throws IOException;
+
     /** The owner's usage (home and trash) and limit. */
     Usage usage(String owner) throws IOException;
 

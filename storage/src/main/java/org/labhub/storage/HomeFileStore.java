@@ -278,6 +278,19 @@ public final class HomeFileStore implements FileStore {
     }
 
     @Override
+    public FolderBuild buildFolder(Location folder) throws IOException {
+        if (folder.path().isRoot()) {
+            throw new FileError(FileError.Reason.EXISTS, "the home folder exists");
+        }
+        try (SafeDirs.Parent p = dirs.parent(folder)) {
+            if (p.dir.lstat(p.name).isPresent()) {
+                throw new FileError(FileError.Reason.EXISTS, folder + " already exists");
+            }
+        }
+        return new StagedFolderBuild(folder, dirs, staging, allowance(folder.owner(), 0), ledger, owners);
+    }
+
+    @Override
     public Usage usage(String owner) throws IOException {
         UsageLedger.Counted c = ledger.get(owner);
         return new Usage(c.homeBytes(), c.trashBytes(), quotaBytesOf.applyAsLong(owner));

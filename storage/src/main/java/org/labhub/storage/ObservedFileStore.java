@@ -60,6 +60,9 @@ public final class ObservedFileStore implements FileStore {
     }
 
     @Override
+    public FolderBuild buildFolder(Location folder) throws IOException { return store.buildFolder(folder); }
+
+    @Override
     public Usage usage(String owner) throws IOException { return store.usage(owner); }
 
     @Override
