@@ -38,6 +38,8 @@ public final class Exchange {
     private boolean responded;
     private boolean deferred;
     private boolean bodyRead;
+    /** Jetty's stream over the request body, once a handler asked for it (see {@link #bodyStream}). */
+    private InputStream body;
     private OutputStream streaming;
 
     Exchange(Request request, Response response, Callback callback, Map<String, String> pathParams) {
@@ -264,13 +266,15 @@ public final class Exchange {
         if (!hasBody || responded) {
             return;
         }
-        try (InputStream rest = Content.Source.asInputStream(request)) {
+        InputStream rest = body != null ? body : Content.Source.asInputStream(request);
+        try {
             long dropped = 0;
             byte[] buffer = new byte[64 * 1024];
             for (int n; (n = rest.read(buffer)) >= 0; ) {
                 dropped += n;
                 if (dropped > DRAIN_LIMIT) {
                     response.getHeaders().put(HttpHeader.CONNECTION, "close");
+                    rest.close();
                     return;
                 }
             }
@@ -282,7 +286,17 @@ public final class Exchange {
     /** The request body as a stream (uploads), read once; its length is {@link #contentLength}, -1 if unknown. */
     public InputStream bodyStream() {
         bodyRead = true;
-        return Content.Source.asInputStream(request);
+        if (body == null) {
+            body = Content.Source.asInputStream(request);
+        }
+        // Closing Jetty's stream before the body's end fails the request, and an error answer sent after that (507 in
+        // the middle of an upload) can be lost to a reset connection: handlers close this view freely, and what is
+        // left is read away by the error answer (dropUnreadBody) or by Jetty at the end of the exchange.
+        return new java.io.FilterInputStream(body) {
+            @Override
+            public void close() {
+            }
+        };
     }
 
     public long contentLength() {
