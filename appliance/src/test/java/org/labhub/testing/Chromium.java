@@ -94,7 +94,12 @@ public final class Chromium implements AutoCloseable {
                               java.util.function.Supplier<String> context) {
         long end = System.nanoTime() + max.toNanos();
         while (true) {
-            T value = probe.get();
+            T value;
+            try {
+                value = probe.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException e) {
+                value = null; // the page was replaced between finding an element and reading it: look again
+            }
             if (value != null) {
                 return value;
             }
