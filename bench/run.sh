@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # bench/run.sh [NAME]: the benchmarks behind `./labhub bench`. NAME is startup, api-users, login, spawn, proxy, webdav or
-# search; none runs all seven.
+# search or preserve; none runs all eight.
 # Each prints its result next to a baseline measured in the same run, and a ratio. The hub always runs as its own
 # process (the real jar), on 127.0.0.1, a port it picks itself, a fresh data root under a temp folder, and its default
 # configuration: LABHUB_* variables of this shell are not passed on (LABHUB_JAVA_OPTS is, as ./labhub run does).
@@ -9,10 +9,11 @@
 # and compares with configurable-http-proxy, which it installs once with npm into bench/target/chp (node >= 20 and npm;
 # without them that side is skipped), once, not at every run. webdav compares the
 # hub's /dav/ with an nginx of its own (Debian's nginx and libnginx-mod-http-dav-ext) and rclone uploads; as root it
-# installs those Debian packages when missing (apt-get, never leaving Debian's nginx service running). search compares
-# the hub's /api/search with ripgrep over the same files (Debian's ripgrep, installed as root when missing);
-# BENCH_SEARCH_NOTEBOOKS and BENCH_SEARCH_OTHERS (10000 each), BENCH_SEARCH_REPS (10) and BENCH_SEARCH_SECONDS (60, the
-# freshness phase) make a smaller run while working on it. Those
+# installs those Debian packages when missing (apt-get, never leaving Debian's nginx service running). preserve times
+# preserve and re-run of a small notebook against raw `podman run … nbconvert --execute` in the same image (root,
+# Podman and the minimal image, as spawn). search compares the hub's /api/search with ripgrep over the same files
+# (Debian's ripgrep, installed as root when missing); BENCH_SEARCH_NOTEBOOKS and BENCH_SEARCH_OTHERS (10000 each),
+# BENCH_SEARCH_REPS (10) and BENCH_SEARCH_SECONDS (60, the freshness phase) make a smaller run while working on it. Those
 # installs are the only downloads of any benchmark; nothing is downloaded while a benchmark is measured.
 # The output is also kept in bench/target/last-run.txt.
 set -euo pipefail
@@ -22,19 +23,19 @@ cd "$ROOT"
 # BENCH_HUB_JAR runs the benchmarks against another build (an older commit's jar, with its lib/ beside it).
 HUB_JAR=${BENCH_HUB_JAR:-$ROOT/appliance/target/labhub.jar}
 BENCH_JAR=$ROOT/bench/target/labhub-bench.jar
-ALL=(startup api-users login spawn proxy webdav search)
+ALL=(startup api-users login spawn proxy webdav search preserve)
 CHP_VERSION=5.3.0
 CHP_DIR=$ROOT/bench/target/chp
 SPAWN_IMAGE=localhost/labhub/kernel-minimal:latest
 SETTLE_SECONDS=10
 
 usage() {
-  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy|webdav|search]   (no NAME: all seven; spawn alone about 3 minutes, proxy about 3, webdav about 7, search about 10)"
+  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy|webdav|search|preserve]   (no NAME: all eight; spawn alone about 3 minutes, proxy about 3, webdav about 7, search about 10, preserve about 2)"
 }
 
 case ${1:-} in
   '') SELECTED=("${ALL[@]}") ;;
-  startup | api-users | login | spawn | proxy | webdav | search) SELECTED=("$1") ;;
+  startup | api-users | login | spawn | proxy | webdav | search | preserve) SELECTED=("$1") ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -98,7 +99,7 @@ cleanup() {
 # Removes the containers of this run that the spawn generator left (it removes them itself unless it was killed).
 remove_containers() {
   local f ids=()
-  [[ -d $TMP/spawn-raw || -d $TMP/proxy ]] || return 0
+  [[ -d $TMP/spawn-raw || -d $TMP/proxy || -d $TMP/preserve ]] || return 0
   mapfile -t ids < <(podman ps -aq --filter "label=org.labhub.bench-run=$RUN_ID" 2>/dev/null)
   for f in "$TMP"/*/secrets/hub-id; do
     if [[ -f $f ]]; then
@@ -443,6 +444,20 @@ run_search() {
   stop_pid "$HUB_PID"
 }
 
+# preserve: one hub; preserve (by reference) and re-run of a small notebook, interleaved with raw podman runs of it.
+run_preserve() {
+  local missing
+  missing=$(spawn_missing)
+  if [[ -n $missing ]]; then
+    ((${#SELECTED[@]} == 1)) && { echo "bench: preserve cannot run: $missing" >&2; exit 1; }
+    echo "preserve: SKIPPED: $missing"
+    return 0
+  fi
+  note_load preserve
+  bench_java preserve --java "$JAVA" --java-opts "${LABHUB_JAVA_OPTS:-}" --hub-jar "$HUB_JAR" --tmp "$TMP" \
+    --image "$SPAWN_IMAGE" --runs 3
+}
+
 main() {
   echo "bench: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
     "$("$JAVA" -version 2>&1 | head -n 1); hub ${BENCH_HUB_JAR:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}" \
@@ -458,6 +473,7 @@ main() {
       proxy) run_proxy ;;
       webdav) run_webdav ;;
       search) run_search ;;
+      preserve) run_preserve ;;
     esac
   done
   echo "bench: done in $((SECONDS - started)) s"

@@ -89,8 +89,10 @@ public final class ArchivePages implements Routes.Provider {
         long id = ArchivesApi.runId(ex);
         ArchiveRuns.ArchiveRun run = runs.byId(a.id(), id).orElseThrow(() -> HttpError.notFound("this archive has no re-run " + id));
         List<Map<String, Object>> notebooks = new ArrayList<>();
+        String[] ranImage = {""};
         runs.report(a.id(), id).ifPresent(json -> {
             JsonNode r = Json.MAPPER.readTree(json);
+            ranImage[0] = r.path("ran_image_digest").asString("");
             for (JsonNode nb : r.path("notebooks")) {
                 List<Map<String, Object>> cells = new ArrayList<>();
                 for (JsonNode c : nb.path("cells")) {
@@ -104,6 +106,6 @@ public final class ArchivePages implements Routes.Provider {
                 notebooks.add(Map.of("name", nb.path("notebook").asString(""), "cells", cells));
             }
         });
-        pages.render(ex, "archive-report", Map.of("a", a, "run", run, "notebooks", notebooks));
+        pages.render(ex, "archive-report", Map.of("a", a, "run", run, "notebooks", notebooks, "ranImage", ranImage[0]));
     }
 }

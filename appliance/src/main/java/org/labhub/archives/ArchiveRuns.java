@@ -29,7 +29,7 @@ public final class ArchiveRuns {
         return db.withHandle(h -> h.createUpdate("INSERT INTO archive_runs (archive_id, started_by, started_at, state, tolerance) "
                         + "VALUES (:a, :by, :now, 'running', :t)")
                 .bind("a", archive).bind("by", by).bind("now", Timestamp.from(now)).bind("t", tolerance.orElse(null))
-                .executeAndReturnGeneratedKeys("id").mapTo(Long.class).one());
+                .executeAndReturnGeneratedKeys("ID").mapTo(Long.class).one());
     }
 
     public void finish(long id, String state, int identical, int differs, int errored, String message, String reportJson, Instant now) {

@@ -46,7 +46,7 @@ public final class ArchivesApi implements Routes.Provider {
         r.get("/api/archives", Access.user(Scope.READ), this::list, "The caller's archives (admins: all)")
          .post("/api/archives", Access.user(Scope.FILES), this::create,
                  "Preserve a notebook or folder of the caller's: path, environment, profile, title, description, authors, license, "
-                 + "keywords, byReference, doesNotRun; 202 with the status URL of the preservation")
+                 + "keywords, by_reference, does_not_run; 202 with the status URL of the preservation")
          .get("/api/preserves/{task}", Access.user(Scope.READ), this::task,
                  "A preservation's state, log and image export progress; 422 with the failing cell when a notebook did not run clean")
          .post("/api/archives/import", Access.user(Scope.FILES), this::importArchive,
@@ -80,13 +80,13 @@ public final class ArchivesApi implements Routes.Provider {
         m.put("license", a.license());
         m.put("keywords", a.keywords());
         m.put("environment", a.environment());
-        m.put("imageId", a.imageId());
-        m.put("imageDigest", a.imageDigest());
-        m.put("byReference", a.byReference());
-        m.put("doesNotRun", a.doesNotRun());
+        m.put("image_id", a.imageId());
+        m.put("image_digest", a.imageDigest());
+        m.put("by_reference", a.byReference());
+        m.put("does_not_run", a.doesNotRun());
         m.put("public", a.publicAccess());
         m.put("created", a.createdAt());
-        m.put("sizeBytes", a.sizeBytes());
+        m.put("size_bytes", a.sizeBytes());
         m.put("state", a.state());
         m.put("checked", a.checkedAt().orElse(null));
         m.put("problem", a.problem());
@@ -108,15 +108,15 @@ public final class ArchivesApi implements Routes.Provider {
         m.put("task", t.id());
         m.put("state", t.state().name().toLowerCase());
         m.put("started", t.started());
-        m.put("exportedBytes", t.exportedBytes());
-        m.put("imageBytes", t.imageBytes());
+        m.put("exported_bytes", t.exportedBytes());
+        m.put("image_bytes", t.imageBytes());
         m.put("message", t.message());
         t.archiveId().ifPresent(id -> {
             m.put("archive", id);
             m.put("url", "/archives/" + id);
         });
-        t.failure().ifPresent(f -> m.put("failure", Map.of("notebook", t.failedNotebook().orElse(""), "cellIndex", f.cellIndex(),
-                "errorName", f.errorName(), "errorValue", f.errorValue())));
+        t.failure().ifPresent(f -> m.put("failure", Map.of("notebook", t.failedNotebook().orElse(""), "cell_index", f.cellIndex(),
+                "error_name", f.errorName(), "error_value", f.errorValue())));
         m.put("log", t.log());
         ex.json(t.failure().isPresent() ? 422 : 200, m);
     }

@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import org.labhub.audit.AuditLog;
 import org.labhub.environments.Environment;
 import org.labhub.environments.Environments;
+import org.labhub.podman.ImageInfo;
 import org.labhub.podman.PodmanClient;
 import org.labhub.runs.NotebookRuns;
 import org.labhub.runs.Run;
@@ -136,8 +137,13 @@ public final class Preserve implements AutoCloseable {
             }
             Path data = Files.createDirectories(staging.resolve("data"));
             copyTree(workdir, data.resolve("inputs"));
-            task.log("running " + notebooks.size() + " notebook(s) in " + env.name());
-            Run run = runs.submit(new RunSpec(task.owner(), env.name(), request.profile(), workdir, notebooks, Map.of(), RUN_TIMEOUT, true));
+            // The image is pinned by id before the run: the archive records (and saves) exactly what ran, even if
+            // an administrator rebuilds the environment meanwhile.
+            ImageInfo image = podman.images().inspect(env.image());
+            String imageId = image.id();
+            task.log("running " + notebooks.size() + " notebook(s) in " + env.name() + " (image " + shortId(imageId) + ")");
+            Run run = runs.submit(new RunSpec(task.owner(), env.name(), request.profile(), workdir, notebooks, Map.of(), RUN_TIMEOUT, true)
+                    .withImage(imageId));
             RunOutcome outcome;
             try (AutoCloseable follow = run.followLog(task::log)) {
                 outcome = run.completion().join();
@@ -151,9 +157,9 @@ public final class Preserve implements AutoCloseable {
                     return;
                 }
                 RunOutcome.CellFailure f = failed.get().failure().orElseThrow();
-                String why = failed.get().notebook() + " cell " + f.cellIndex() + " raised " + f.errorName() + ": " + f.errorValue();
+                String why = failed.get().notebook() + " cell " + (f.cellIndex() + 1) + " raised " + f.errorName() + ": " + f.errorValue();
                 if (!request.doesNotRun()) {
-                    task.failedCell(failed.get().notebook(), f, why + " (preserve it anyway with doesNotRun: true)");
+                    task.failedCell(failed.get().notebook(), f, why + " (preserve it anyway with does_not_run: true)");
                     return;
                 }
                 doesNotRun = Optional.of(why);
@@ -177,8 +183,7 @@ public final class Preserve implements AutoCloseable {
                 Files.write(data.resolve("outputs/run.log"), String.join("\n", task.log()).getBytes(StandardCharsets.UTF_8));
             }
             outputs.add("outputs/run.log");
-            String imageId = env.imageId();
-            String digest = outcome.imageDigest() == null || outcome.imageDigest().isBlank() ? env.imageDigest() : outcome.imageDigest();
+            String digest = outcome.imageDigest() == null || outcome.imageDigest().isBlank() ? image.digest() : outcome.imageDigest();
             if (!request.byReference()) {
                 task.state(PreserveTask.State.EXPORTING);
                 exportImage(imageId, Files.createDirectories(data.resolve("environment")).resolve("image.oci.tar"), task);
@@ -220,6 +225,11 @@ public final class Preserve implements AutoCloseable {
             ArchiveStore.deleteTree(staging);
             ArchiveStore.deleteTree(workdir);
         }
+    }
+
+    static String shortId(String imageId) {
+        String hex = imageId.replace("sha256:", "");
+        return hex.substring(0, Math.min(12, hex.length()));
     }
 
     /** Saves the image as an OCI archive, streamed from Podman to disk, counting bytes for the progress bar. */
@@ -301,8 +311,21 @@ public final class Preserve implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the workers. The hub closes the run engine first, which ends their runs, so a worker finishes its
+     * record (failed: the hub stopped) within moments; one still busy after that (an image export) is interrupted.
+     */
     @Override
     public void close() {
-        workers.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+                workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

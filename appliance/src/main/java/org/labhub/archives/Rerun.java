@@ -21,6 +21,7 @@ import org.labhub.runs.NotebookRuns;
 import org.labhub.runs.Run;
 import org.labhub.runs.RunOutcome;
 import org.labhub.runs.RunSpec;
+import org.labhub.runs.RunState;
 import org.labhub.users.Accounts;
 import org.labhub.web.HttpError;
 import org.labhub.web.Json;
@@ -118,8 +119,16 @@ public final class Rerun implements AutoCloseable {
                     }
                 }
             }
-            Run run = runs.submit(new RunSpec(a.owner(), env.name(), "", workdir, notebooks, Map.of(), Preserve.RUN_TIMEOUT, false));
+            // Exactly the recorded image, by id: never whatever the environment's tag points to today.
+            Run run = runs.submit(new RunSpec(a.owner(), env.name(), "", workdir, notebooks, Map.of(), Preserve.RUN_TIMEOUT, false)
+                    .withImage(a.imageId()));
             RunOutcome outcome = run.completion().join();
+            if (outcome.state() != RunState.SUCCEEDED && outcome.notebooks().stream().allMatch(n -> n.failure().isEmpty())) {
+                // The run itself did not finish (time limit, the hub stopping, a container error): no cell to compare.
+                runsStore.finish(id, "failed", 0, 0, 0, outcome.message().orElse("the run ended " + outcome.state().name().toLowerCase()),
+                        null, clock.instant());
+                return;
+            }
             int identical = 0;
             int differs = 0;
             int errored = 0;
@@ -150,11 +159,11 @@ public final class Rerun implements AutoCloseable {
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("archive", a.id());
             report.put("run", id);
-            report.put("imageId", a.imageId());
-            report.put("ranImageDigest", outcome.imageDigest());
+            report.put("image_id", a.imageId());
+            report.put("ran_image_digest", outcome.imageDigest());
             report.put("tolerance", tolerance.orElse(null));
             report.put("state", state);
-            report.put("runState", outcome.state().name().toLowerCase());
+            report.put("run_state", outcome.state().name().toLowerCase());
             report.put("started", outcome.started().toString());
             report.put("finished", outcome.finished().toString());
             report.put("identical", identical);
@@ -190,8 +199,21 @@ public final class Rerun implements AutoCloseable {
                 "Registered to re-run archived analyses in their recorded image");
     }
 
+    /**
+     * Stops the workers. The hub closes the run engine first, which ends their runs, so a worker finishes its
+     * record (failed: the hub stopped) within moments; one still busy after that (an image export) is interrupted.
+     */
     @Override
     public void close() {
-        workers.shutdownNow();
+        workers.shutdown();
+        try {
+            if (!workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+                workers.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -173,6 +173,8 @@ public final class Hub implements AutoCloseable {
     private final Sharing sharing;
     private final Search search;
     private final PodmanNotebookRuns runs;
+    /** Preserve and re-run workers: stopped after the run engine has ended their runs, before the catalog closes. */
+    private final List<AutoCloseable> archiveWorkers;
 
     /** Shares, public links, and the file namespace built on them, for the file layer (WebDAV, file API, /s/ pages). */
     public record Sharing(Shares shares, PublicLinks links, FileNamespace files) {}
@@ -182,7 +184,8 @@ public final class Hub implements AutoCloseable {
 
     private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
                 Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
-                Optional<String> firstAdminPassword, boolean tls, Sharing sharing, Search search, PodmanNotebookRuns runs) {
+                Optional<String> firstAdminPassword, boolean tls, Sharing sharing, Search search, PodmanNotebookRuns runs,
+                List<AutoCloseable> archiveWorkers) {
         this.lock = lock;
         this.catalog = catalog;
         this.podman = podman;
@@ -197,6 +200,7 @@ public final class Hub implements AutoCloseable {
         this.sharing = sharing;
         this.search = search;
         this.runs = runs;
+        this.archiveWorkers = archiveWorkers;
     }
 
     public static Hub start(LabhubConfig config) throws Exception {
@@ -357,7 +361,8 @@ public final class Hub implements AutoCloseable {
             return t;
         });
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
-                config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore, freshness), runs);
+                config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore, freshness), runs,
+                List.of(preserve, rerun));
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
         // A previous hub's runs did not survive it: their containers go, and their jobs are recorded as failed.
@@ -594,6 +599,9 @@ public final class Hub implements AutoCloseable {
             maintenance.shutdownNow();
             closeIndex();
             runs.close();
+            for (AutoCloseable w : archiveWorkers) {
+                w.close();
+            }
             spawner.close();
             notebooks.close();
             podman.close();

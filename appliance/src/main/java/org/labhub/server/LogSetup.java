@@ -41,7 +41,9 @@ public final class LogSetup {
         // Libraries speak at INFO about their own start-up; keep them quiet unless debugging.
         if (level.isGreaterOrEqual(Level.INFO)) {
             for (String noisy : new String[] {"org.eclipse.jetty", "org.flywaydb", "com.zaxxer.hikari", "io.pebbletemplates"}) {
-                ctx.getLogger(noisy).setLevel(Level.WARN);
+                // never below the level asked for: at ERROR (the openapi command, whose stdout is the document) a
+                // library's warning must not slip through
+                ctx.getLogger(noisy).setLevel(level.isGreaterOrEqual(Level.WARN) ? level : Level.WARN);
             }
             // Flyway warns that it was verified only with Derby 10.15; 10.16 is the version pinned on purpose.
             ctx.getLogger("org.flywaydb.core.internal.database.base.Database").setLevel(Level.ERROR);

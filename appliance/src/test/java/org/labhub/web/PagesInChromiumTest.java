@@ -181,7 +181,7 @@ class PagesInChromiumTest {
             assertThat(f.getRect().getWidth()).as("width of focused %s", l).isGreaterThan(0);
         }
         List<String> expected = new ArrayList<>(List.of(
-                "a:Skip to content", "a:labhub", "a:Dashboard", "a:Files", "a:Jobs", "a:Search", "a:Account", "a:Admin", "input#nav-q", "button:Log out",
+                "a:Skip to content", "a:labhub", "a:Dashboard", "a:Files", "a:Jobs", "a:Archives", "a:Search", "a:Account", "a:Admin", "input#nav-q", "button:Log out",
                 "a:Users", "a:Storage", "a:Groups", "a:Servers", "a:Environments", "a:Profiles", "a:Datasets", "a:Workshop", "a:Audit log",
                 "input#username", "input#password", "input[admin]", "button:Create"));
         driver.findElements(By.cssSelector("main table tbody a")).forEach(a -> expected.add("a:" + a.getText()));

@@ -4,13 +4,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** Entry point of bench/run.sh's load generators: {@code startup}, {@code api-users}, {@code login}, {@code spawn}, {@code proxy}, {@code webdav} or {@code search} (with {@code search-setup} and {@code search-corpus}), with --key value options. */
+/** Entry point of bench/run.sh's load generators: {@code startup}, {@code api-users}, {@code login}, {@code spawn}, {@code proxy}, {@code webdav}, {@code search} (with {@code search-setup} and {@code search-corpus}) or {@code preserve}, with --key value options. */
 public final class Bench {
     private Bench() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            System.err.println("usage: java -jar labhub-bench.jar startup|api-users|login|spawn|proxy|webdav|search-setup|search-corpus|search --key value …  (bench/run.sh passes them)");
+            System.err.println("usage: java -jar labhub-bench.jar startup|api-users|login|spawn|proxy|webdav|search-setup|search-corpus|search|preserve --key value …  (bench/run.sh passes them)");
             System.exit(2);
         }
         Map<String, String> options = options(Arrays.copyOfRange(args, 1, args.length));
@@ -24,6 +24,7 @@ public final class Bench {
             case "search-setup" -> SearchBench.setup(options);
             case "search-corpus" -> SearchBench.corpus(options);
             case "search" -> SearchBench.run(options);
+            case "preserve" -> PreserveBench.run(options);
             default -> {
                 System.err.println("unknown benchmark " + args[0]);
                 System.exit(2);
