@@ -217,3 +217,46 @@ function refreshDashboard() {
     }
   }, () => {});
 }
+
+// Re-running an archive from its page: the form goes to the JSON API and the browser follows to the report page,
+// which refreshes itself until the report is ready.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-rerun]") || event.defaultPrevented || !window.fetch) {
+    return;
+  }
+  event.preventDefault();
+  const error = form.querySelector(".rerun-error");
+  const show = (message) => {
+    error.textContent = message;
+    error.hidden = false;
+  };
+  const raw = form.elements.tolerance.value.trim();
+  const body = {};
+  if (raw !== "") {
+    const tolerance = Number(raw);
+    if (!Number.isFinite(tolerance)) {
+      show("The tolerance must be a number, such as 1e-6.");
+      form.elements.tolerance.focus();
+      return;
+    }
+    body.tolerance = tolerance;
+  }
+  form.querySelector("button").disabled = true;
+  fetch(form.dataset.rerun, {
+    method: "POST",
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-CSRF-Token": form.elements.csrf.value },
+    body: JSON.stringify(body),
+  }).then((response) => response.json().catch(() => ({})).then((json) => {
+    if (response.ok && json.page) {
+      window.location.assign(json.page);
+    } else {
+      form.querySelector("button").disabled = false;
+      show(json.message || "The hub answered " + response.status + ".");
+    }
+  }), () => {
+    form.querySelector("button").disabled = false;
+    show("The hub could not be reached.");
+  });
+});

@@ -39,6 +39,13 @@ public final class ArchiveRuns {
                 .bind("m", ArchiveStore.trim(message, 4000)).bind("r", reportJson).bind("now", Timestamp.from(now)).execute());
     }
 
+    /** Re-runs a previous hub left running (it stopped or crashed meanwhile) are recorded as failed; answers how many. */
+    public int failUnfinished(Instant now) {
+        return db.withHandle(h -> h.createUpdate("UPDATE archive_runs SET state = 'failed', finished_at = :now, "
+                        + "message = 'the hub stopped while this re-ran; start it again' WHERE state = 'running'")
+                .bind("now", Timestamp.from(now)).execute());
+    }
+
     public List<ArchiveRun> of(String archive) {
         return db.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM archive_runs WHERE archive_id = :a ORDER BY id DESC")
                 .bind("a", archive).map((rs, ctx) -> read(rs)).list());

@@ -80,6 +80,24 @@ public final class Preserve implements AutoCloseable {
         this.clock = clock;
     }
 
+    /**
+     * Deletes the run folders ({@code preserve-…}, {@code rerun-…}) a previous hub left when it stopped mid-run: their
+     * tasks lived in its memory and their re-runs are recorded as failed, so nothing will read them again.
+     */
+    public static void clearLeftovers(Path runsRoot) throws IOException {
+        if (!Files.isDirectory(runsRoot)) {
+            return;
+        }
+        try (var list = Files.list(runsRoot)) {
+            for (Path p : (Iterable<Path>) list::iterator) {
+                String name = p.getFileName().toString();
+                if ((name.startsWith("preserve-") || name.startsWith("rerun-")) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    ArchiveStore.deleteTree(p);
+                }
+            }
+        }
+    }
+
     /** Checks the request (the path exists in the owner's home, the environment may be started) and starts the task. */
     public PreserveTask start(String owner, PreserveRequest request) throws IOException {
         request.checked();

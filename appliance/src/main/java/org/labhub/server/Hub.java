@@ -330,6 +330,7 @@ public final class Hub implements AutoCloseable {
         NotebookRuns notebookRuns = runs;
         // Preserved analyses (ADR 0016): bags under <data>/archives/, run and re-run by the shared run engine.
         archiveStore.clearStaging();
+        Preserve.clearLeftovers(paths.runs());
         Archives archives = new Archives(archiveStore, audit, clock);
         ArchiveRuns archiveRuns = new ArchiveRuns(db);
         Preserve preserve = new Preserve(archiveStore, fileStore, environments, notebookRuns, podman.client(), paths.runs(), audit, clock);
@@ -368,6 +369,7 @@ public final class Hub implements AutoCloseable {
         // A previous hub's runs did not survive it: their containers go, and their jobs are recorded as failed.
         runs.removeLeftovers();
         jobs.failUnfinished();
+        archiveRuns.failUnfinished(clock.instant());
         // Before serving: the catalog must say what really runs before anyone asks.
         spawner.begin(maintenance);
         server.start();

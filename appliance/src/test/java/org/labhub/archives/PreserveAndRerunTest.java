@@ -325,6 +325,13 @@ class PreserveAndRerunTest {
             JsonNode report = rerun(fresh, carol, id, "{}");
             assertThat(report.path("state").asString()).as(report.toString()).isEqualTo("identical");
             assertThat(report.path("ran_image_digest").asString()).isEqualTo(digest);
+
+            // a hub that stopped mid re-run: at the next start that re-run is recorded failed and its folder is gone
+            long left = new ArchiveRuns(fresh.hub().catalog().jdbi()).start(id, "carol", Optional.empty(), java.time.Instant.now());
+            Path stale = Files.createDirectories(fresh.dataRoot().resolve("runs/rerun-" + id + "-" + left));
+            fresh.restart();
+            assertThat(new ArchiveRuns(fresh.hub().catalog().jdbi()).byId(id, left).orElseThrow().state()).isEqualTo("failed");
+            assertThat(stale).doesNotExist();
         } finally {
             Files.deleteIfExists(tar);
         }
@@ -374,6 +381,24 @@ class PreserveAndRerunTest {
             assertThat(d.switchTo().activeElement()).isEqualTo(back);
             assertThat(back.getCssValue("outline-style")).isNotEqualTo("none");
             Chromium.fullPageScreenshot(d, shots.resolve("archive-report.png"));
+
+            // re-run from the landing page, with a tolerance: the browser follows to the report, which fills in
+            d.get(t.baseUrl() + "/archives/" + id);
+            d.findElement(By.id("tolerance")).sendKeys("1e-6");
+            d.findElement(By.cssSelector("form.rerun-form button")).click();
+            Chromium.await("the report of the browser's re-run", Duration.ofMinutes(3),
+                    () -> d.getCurrentUrl().contains("/runs/") && finished(d) ? true : null, d::getCurrentUrl);
+            assertThat(d.findElement(By.cssSelector("main")).getText()).contains("relative tolerance of 1.0E-6");
+            assertThat(d.findElements(By.cssSelector(".report-cell")).get(2).getText()).startsWith("identical");
+        }
+    }
+
+    /** Whether the report page shows a final result; the page refreshes itself meanwhile, so an element may go stale. */
+    private static boolean finished(ChromeDriver d) {
+        try {
+            return !d.findElement(By.cssSelector("#summary-h .result")).getText().equals("running");
+        } catch (org.openqa.selenium.WebDriverException reloading) {
+            return false;
         }
     }
 
