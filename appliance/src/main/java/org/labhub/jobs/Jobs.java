@@ -37,6 +37,8 @@ import org.labhub.storage.Location;
 import org.labhub.storage.RelPath;
 import org.labhub.storage.Upload;
 import org.labhub.users.User;
+import org.labhub.runs.UserFiles;
+import org.labhub.spawner.JobFiles;
 import org.labhub.web.HttpError;
 import org.labhub.web.Json;
 import org.slf4j.Logger;
@@ -61,13 +63,15 @@ public final class Jobs {
     private final FileStore files;
     private final FileNamespace namespace;
     private final Path runFolders;
+    private final JobFiles jobFiles;
     private final AuditLog audit;
     private final Clock clock;
 
-    public Jobs(JobStore store, PodmanNotebookRuns runs, FileStore files, FileNamespace namespace, Path runFolders,
-                AuditLog audit, Clock clock) {
+    public Jobs(JobStore store, PodmanNotebookRuns runs, JobFiles jobFiles, FileStore files, FileNamespace namespace,
+                Path runFolders, AuditLog audit, Clock clock) {
         this.store = store;
         this.runs = runs;
+        this.jobFiles = jobFiles;
         this.files = files;
         this.namespace = namespace;
         this.runFolders = runFolders;
@@ -121,7 +125,7 @@ public final class Jobs {
                 Json.MAPPER.writeValueAsString(params), outPath.toString(), timeout, r.stopOnError() == null || r.stopOnError()),
                 clock.instant());
         try {
-            return start(job, notebook, params, address);
+            return start(caller, job, notebookPath, notebook, params, address);
         } catch (RuntimeException e) {
             store.delete(job.id());
             deleteFolder(runFolders.resolve(Long.toString(job.id())));
@@ -137,9 +141,15 @@ public final class Jobs {
                 old.timeout().toSeconds(), old.stopOnError()), address);
     }
 
-    private Job start(Job job, Location notebook, Map<String, Object> params, String address) {
+    private Job start(User caller, Job job, RelPath notebookPath, Location notebook, Map<String, Object> params, String address) {
         Path folder = runFolders.resolve(Long.toString(job.id()));
         String name = notebook.path().name();
+        UserFiles userFiles;
+        try {
+            userFiles = jobFiles.prepare(caller.name(), caller.id(), notebookPath.parent());
+        } catch (IOException e) {
+            throw new HttpError(500, "internal", "your files could not be prepared for the run (" + e.getMessage() + ")");
+        }
         try {
             Files.createDirectories(folder);
             try (FileChannel in = files.openRead(notebook); InputStream stream = Channels.newInputStream(in)) {
@@ -149,7 +159,7 @@ public final class Jobs {
             throw new HttpError(500, "internal", "the notebook could not be copied for the run (" + e.getMessage() + ")");
         }
         RunSpec spec = new RunSpec(job.owner(), job.environment(), job.profile(), folder, List.of(name), params, job.timeout(),
-                job.stopOnError());
+                job.stopOnError()).withUserFiles(userFiles);
         Run run = runs.submit(spec);
         store.setRun(job.id(), run.id());
         audit.record(job.owner(), "job.submit", "job " + job.id(), AuditLog.Outcome.OK, address,

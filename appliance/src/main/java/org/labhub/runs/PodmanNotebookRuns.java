@@ -345,9 +345,11 @@ public final class PodmanNotebookRuns implements NotebookRuns, AutoCloseable {
         if (!run.spec().stopOnError()) {
             command.add("--allow-errors");
         }
+        Optional<UserFiles> files = run.spec().userFiles();
+        files.ifPresent(f -> command.addAll(List.of("--cwd", f.workingDir())));
         command.addAll(executed);
         // Runs never get a network, whatever the environment allows servers: a run must not depend on the outside.
-        return containers.hardened(imageId, "none", resolved.profile(), resolved.userId())
+        ContainerSpec.Builder spec = containers.hardened(imageId, "none", resolved.profile(), resolved.userId())
                 .name("labhub-" + containers.hubId() + "-run-" + run.id())
                 .labels(Map.of(NotebookContainers.LABEL_HUB, containers.hubId(), NotebookContainers.LABEL_USER, run.spec().user(),
                         LABEL_RUN, run.id(), NotebookContainers.LABEL_ENVIRONMENT, run.spec().environment(),
@@ -357,11 +359,17 @@ public final class PodmanNotebookRuns implements NotebookRuns, AutoCloseable {
                 .workDir(CONTAINER_WORK)
                 .mount(ContainerSpec.Mount.bind(run.spec().workdir().toString(), CONTAINER_WORK, "rw"))
                 .mount(ContainerSpec.Mount.bind(engineDir.toString(), CONTAINER_ENGINE, "ro"))
-                // the image's home is read-only: kernels keep their runtime files, IPython and Matplotlib their caches in /tmp
-                .env("HOME", "/tmp")
                 .env("PYDEVD_DISABLE_FILE_VALIDATION", "1")
-                .stopTimeoutSeconds(2)
-                .build();
+                .stopTimeoutSeconds(2);
+        if (files.isPresent()) {
+            // a job: the owner's files as their server has them, and ~ is their home, as it is interactively
+            files.get().mounts().forEach(spec::mount);
+            spec.env("HOME", NotebookContainers.CONTAINER_HOME);
+        } else {
+            // the image's home is read-only: kernels keep their runtime files, IPython and Matplotlib their caches in /tmp
+            spec.env("HOME", "/tmp");
+        }
+        return spec.build();
     }
 
     private static List<RunOutcome.NotebookResult> results(RunSpec spec) {

@@ -17,9 +17,12 @@ import java.util.Optional;
  * @param parameters in the order they are injected; values as Jackson reads JSON (null, numbers, strings, lists, maps)
  * @param image an exact image to run instead of the environment's current one (a re-run in a recorded image); the
  *              environment then only names the run and need not exist any more
+ * @param userFiles the owner's files, for batch jobs; empty for preserve and re-run, which must run from what the
+ *                  archive holds and nothing else (that is what makes an archive self-contained)
  */
 public record RunSpec(String user, String environment, String profile, Path workdir, List<String> notebooks,
-                      Map<String, Object> parameters, Duration timeout, boolean stopOnError, Optional<String> image) {
+                      Map<String, Object> parameters, Duration timeout, boolean stopOnError, Optional<String> image,
+                      Optional<UserFiles> userFiles) {
     public RunSpec {
         notebooks = List.copyOf(notebooks);
         // Not Map.copyOf: JSON null is a fine parameter value (Python's None), and the order is the user's.
@@ -28,12 +31,19 @@ public record RunSpec(String user, String environment, String profile, Path work
 
     public RunSpec(String user, String environment, String profile, Path workdir, List<String> notebooks,
                    Map<String, Object> parameters, Duration timeout, boolean stopOnError) {
-        this(user, environment, profile, workdir, notebooks, parameters, timeout, stopOnError, Optional.empty());
+        this(user, environment, profile, workdir, notebooks, parameters, timeout, stopOnError, Optional.empty(), Optional.empty());
     }
 
     /** The same run in an exact image (a name, an id or a {@code name@sha256:…} reference Podman knows). */
     public RunSpec withImage(String imageRef) {
-        return new RunSpec(user, environment, profile, workdir, notebooks, parameters, timeout, stopOnError, Optional.of(imageRef));
+        return new RunSpec(user, environment, profile, workdir, notebooks, parameters, timeout, stopOnError, Optional.of(imageRef),
+                userFiles);
+    }
+
+    /** The same run with the owner's files mounted and the kernel started in {@code files.workingDir()}. */
+    public RunSpec withUserFiles(UserFiles files) {
+        return new RunSpec(user, environment, profile, workdir, notebooks, parameters, timeout, stopOnError, image,
+                Optional.of(files));
     }
 
     /** Where the executed copy of {@code notebook} is written, next to it: {@code a/b.ipynb} → {@code a/b.executed.ipynb}. */

@@ -106,6 +106,7 @@ import org.labhub.spawner.AdminServerPages;
 import org.labhub.spawner.DashboardPage;
 import org.labhub.spawner.DatasetMounts;
 import org.labhub.spawner.NotebookClient;
+import org.labhub.spawner.JobFiles;
 import org.labhub.spawner.NotebookContainers;
 import org.labhub.spawner.NotebookTokens;
 import org.labhub.spawner.ServerStore;
@@ -323,7 +324,8 @@ public final class Hub implements AutoCloseable {
                 (int) config.search().maxTextBytes()), pages));
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
-        Jobs jobs = new Jobs(new JobStore(db), runs, fileStore, namespace, paths.runs(), audit, clock);
+        Jobs jobs = new Jobs(new JobStore(db), runs, new JobFiles(notebookContainers, sharedFolders, datasetMounts), fileStore,
+                namespace, paths.runs(), audit, clock);
         features.addAll(List.of(new JobsApi(jobs, clock), new JobsPages(jobs, pages, groupStore, environments, profiles, clock)));
         features.addAll(List.of(new DatasetsApi(datasets, groupStore),
                 new AdminDatasetPages(datasets, groupStore, pages, paths.datasets().toString())));

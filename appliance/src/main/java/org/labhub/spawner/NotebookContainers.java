@@ -27,7 +27,8 @@ public final class NotebookContainers {
 
     /** Where the socket folder and the home appear inside the container. */
     static final String CONTAINER_RUN = "/run/labhub";
-    static final String CONTAINER_HOME = "/home/jovyan";
+    /** Where a user's home appears in their containers, servers and batch jobs alike. */
+    public static final String CONTAINER_HOME = "/home/jovyan";
     static final String SOCKET_NAME = "notebook.sock";
     /** /tmp holds kernel connection files and scratch; it counts against the server's memory, so it is capped. */
     private static final long TMP_MAX = 1L << 30;
@@ -73,9 +74,7 @@ public final class NotebookContainers {
      */
     public void prepareFolders(ServerKey key, long userId) throws IOException {
         long owner = HostIds.owner(userId);
-        Path home = homes.create(key.user());
-        HostIds.claim(home, owner, false);
-        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        prepareHome(key.user(), userId);
         Path userRun = runRoot.resolve(key.user());
         Files.createDirectories(userRun);
         Files.setPosixFilePermissions(runRoot, PosixFilePermissions.fromString("rwx------"));
@@ -84,6 +83,14 @@ public final class NotebookContainers {
         HostIds.claim(dir, owner, false);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         Files.deleteIfExists(socket(key));
+    }
+
+    /** The user's home, made if missing and owned by their uid, private: as every container of theirs mounts it. */
+    public Path prepareHome(String user, long userId) throws IOException {
+        Path home = homes.create(user);
+        HostIds.claim(home, HostIds.owner(userId), false);
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        return home;
     }
 
     /** Removes the socket folder of a server that is gone (the home stays, of course). */

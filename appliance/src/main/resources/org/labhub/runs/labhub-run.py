@@ -52,11 +52,15 @@ class ProgressClient(NotebookClient):
             say("%s: cell %d of %d done in %.2f s" % (self.label, cell_index + 1, total, time.monotonic() - began))
 
 
-def run(path, allow_errors):
+def run(path, allow_errors, cwd):
     nb = nbformat.read(path, as_version=4)
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
     say("%s: %d cells (%d code)" % (path, len(nb.cells), code_cells))
-    folder = os.path.dirname(os.path.abspath(path))
+    # A batch job's kernel starts in the notebook's folder in the owner's home, as it would in their server;
+    # preserve and re-run start it next to the copy they run.
+    folder = cwd if cwd and os.path.isdir(cwd) else os.path.dirname(os.path.abspath(path))
+    if cwd and folder != cwd:
+        say("%s is not a folder here; the kernel starts in %s" % (cwd, folder))
     client = ProgressClient(nb, timeout=None, startup_timeout=120, allow_errors=allow_errors,
                             resources={"metadata": {"path": folder}})
     client.label = path
@@ -78,10 +82,14 @@ def run(path, allow_errors):
 def main(argv):
     warnings.filterwarnings("ignore")  # nbformat's notices about old notebooks are not the user's business here
     allow_errors = "--allow-errors" in argv
-    notebooks = [a for a in argv if a != "--allow-errors"]
+    argv = [a for a in argv if a != "--allow-errors"]
+    cwd = None
+    if len(argv) >= 2 and argv[0] == "--cwd":
+        cwd, argv = argv[1], argv[2:]
+    notebooks = argv
     clean = True
     for path in notebooks:
-        ok = run(path, allow_errors)
+        ok = run(path, allow_errors, cwd)
         clean = clean and ok
         if not ok and not allow_errors:
             say("stopping: %s has a failing cell" % path)

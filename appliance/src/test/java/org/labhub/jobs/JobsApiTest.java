@@ -105,6 +105,37 @@ class JobsApiTest {
     }
 
     @Test
+    void aJobSeesTheOwnersFilesAsTheirServerDoesAndStartsInTheNotebooksFolder() throws Exception {
+        Path home = t.dataRoot().resolve("homes/alice");
+        // the folder is made through the hub, as a user makes one (so it is hers); the test writes the files into it
+        alice.api("POST", "/api/files/alice/project", "{\"action\":\"mkdir\"}").expectStatus(201);
+        notebook("project/read.ipynb", false,
+                "print('rows', len(open('values.csv').read().split()))",
+                "import os\nprint('home', open(os.path.expanduser('~/top.txt')).read())",
+                "open('result.txt', 'w').write('written by the job')\nprint('cwd', os.getcwd())");
+        Files.writeString(home.resolve("project/values.csv"), "value\n1\n2\n39\n");
+        Files.writeString(home.resolve("top.txt"), "at the top of the home");
+        long id = submit("{\"notebook\":\"project/read.ipynb\",\"environment\":\"minimal\"}").path("id").asLong();
+        JsonNode done = awaitState(id, "succeeded", "failed", "timed_out", "cancelled");
+        assertThat(done.path("state").asString()).as(done.toString()).isEqualTo("succeeded");
+        String printed = TestNotebooks.printed(home.resolve(done.path("output").asString()));
+        assertThat(printed).contains("rows 4").contains("home at the top of the home").contains("cwd /home/jovyan/project");
+        // what the job wrote is the owner's, in their home, and theirs to read back through the hub
+        assertThat(Files.readString(home.resolve("project/result.txt"))).isEqualTo("written by the job");
+        assertThat(alice.api("GET", "/api/files/alice/project/result.txt").expectStatus(200).body()).isEqualTo("written by the job");
+        // bob's job does not see alice's home
+        TestNotebooks.write(t.dataRoot().resolve("homes/bob/peek.ipynb"), TestNotebooks.notebook(false,
+                "import os\nprint('sees', sorted(os.listdir(os.path.expanduser('~'))))"));
+        long bobs = Json.MAPPER.readTree(bob.api("POST", "/api/jobs", "{\"notebook\":\"peek.ipynb\",\"environment\":\"minimal\"}")
+                .expectStatus(201).body()).path("id").asLong();
+        Notebooks.await("bob's job", Duration.ofSeconds(120), () -> job(bob, bobs).path("final").asBoolean());
+        JsonNode bobDone = job(bob, bobs);
+        assertThat(bobDone.path("state").asString()).as(bobDone.toString()).isEqualTo("succeeded");
+        assertThat(TestNotebooks.printed(t.dataRoot().resolve("homes/bob").resolve(bobDone.path("output").asString())))
+                .contains("peek.ipynb").doesNotContain("top.txt").doesNotContain("project");
+    }
+
+    @Test
     void aFailingCellFailsTheJobAndNamesTheCell() throws Exception {
         notebook("fails.ipynb", false, "x = {}", "x['missing']", "print('not reached')");
         long id = submit("{\"notebook\":\"fails.ipynb\",\"environment\":\"minimal\"}").path("id").asLong();

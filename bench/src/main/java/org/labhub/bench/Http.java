@@ -67,6 +67,15 @@ final class Http {
         return m.group(1);
     }
 
+    /** A number field of a flat JSON answer, such as a job's {@code "id"}. */
+    static long jsonLong(String body, String field) {
+        Matcher m = Pattern.compile("\"" + Pattern.quote(field) + "\"\\s*:\\s*(-?\\d+)").matcher(body);
+        if (!m.find()) {
+            throw new IllegalStateException("no number \"" + field + "\" in " + abbreviate(body));
+        }
+        return Long.parseLong(m.group(1));
+    }
+
     /** The value the response sets for cookie {@code name}. */
     static Optional<String> setCookie(HttpResponse<?> response, String name) {
         return response.headers().allValues("Set-Cookie").stream()
