@@ -20,6 +20,7 @@ final class CleanupSteps {
         }
         for (String name : new ArrayList<>(c.created)) {
             c.admin.api("DELETE", "/api/users/" + name + "?files=delete").expect("delete user " + name, 204, 404);
+            c.admin.api("GET", "/api/users/" + name).expect("user " + name + " should be gone", 404);
             c.created.remove(name);
         }
     }

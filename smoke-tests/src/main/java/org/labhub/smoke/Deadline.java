@@ -6,12 +6,17 @@ import java.util.function.Supplier;
 /** The whole run's time limit (--timeout-minutes), and polling under it: no step waits past it, none sleeps blindly. */
 final class Deadline {
     private static final long POLL_MILLIS = 250;
-    private final long endNanos;
+    private volatile long endNanos;
     private final Duration total;
 
     Deadline(Duration total) {
         this.total = total;
         this.endNanos = System.nanoTime() + total.toNanos();
+    }
+
+    /** Leaves at least {@code d} from now: the cleanup gets its own time even when the run used all of its own. */
+    void grace(Duration d) {
+        endNanos = Math.max(endNanos, System.nanoTime() + d.toNanos());
     }
 
     Duration remaining() {

@@ -189,11 +189,18 @@ final class Hub {
         }
     }
 
-    /** An I/O failure in words: the innermost cause usually says it best (connection refused, certificate …). */
+    /** An I/O failure in words: a refused connection said plainly, else the innermost cause (certificate, reset …). */
     static String describe(Throwable e) {
         Throwable t = e;
-        while (t.getCause() != null && t.getCause() != t) {
-            t = t.getCause();
+        for (Throwable x = e; x != null; x = x.getCause() == x ? null : x.getCause()) {
+            if (x instanceof java.net.http.HttpConnectTimeoutException) {
+                return "no connection within 10 s (is the address right, and the port forwarded?)";
+            }
+            if (x instanceof java.net.ConnectException) {
+                return "cannot connect (" + (x.getMessage() == null ? "connection refused" : x.getMessage())
+                        + "): is the hub running at this URL?";
+            }
+            t = x;
         }
         String msg = t.getMessage() == null ? "" : t.getMessage();
         String kind = t.getClass().getSimpleName();

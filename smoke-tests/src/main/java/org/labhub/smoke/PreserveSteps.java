@@ -49,10 +49,38 @@ final class PreserveSteps {
         if (!a.path("state").asString("").equals("ok")) {
             throw new StepFailure("archive " + archive + " is " + a.path("state").asString("") + ": " + a.path("problem").asString(""));
         }
+        // the notebook ran in its environment when it was preserved: the archived copy holds its output
+        String executed = c.user1Api.api("GET", "/api/archives/" + archive + "/files/data/outputs/" + c.notebookName)
+                .expect("read the executed notebook from the archive", 200).body();
+        if (!printed(executed).trim().equals("42")) {
+            throw new StepFailure("the archived notebook printed '" + Hub.Response.abbreviate(printed(executed)) + "', not 42");
+        }
         String page = c.user1Browser.get("/archives/" + archive).expect("open the archive's landing page", 200).body();
         if (!page.contains("labhub smoke " + c.run)) {
             throw new StepFailure("the landing page /archives/" + archive + " does not show the archive's title");
         }
+    }
+
+    /** Everything a notebook's cells printed (stream outputs; text is a string or a list of lines). */
+    static String printed(String notebook) {
+        StringBuilder out = new StringBuilder();
+        JsonNode nb = Json.parseOrNull(notebook);
+        if (nb == null) {
+            return "";
+        }
+        for (JsonNode cell : nb.path("cells")) {
+            for (JsonNode o : cell.path("outputs")) {
+                if (o.path("output_type").asString("").equals("stream")) {
+                    JsonNode text = o.path("text");
+                    if (text.isArray()) {
+                        text.forEach(t -> out.append(t.asString("")));
+                    } else {
+                        out.append(text.asString(""));
+                    }
+                }
+            }
+        }
+        return out.toString();
     }
 
     /** One code cell that prints 42 (nbformat 4.5). */
