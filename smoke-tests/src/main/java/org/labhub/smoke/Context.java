@@ -35,6 +35,7 @@ final class Context {
     String user1Token;
     Hub user2Browser;
     String user2Token;
+    Hub user2Api;
     String serverPath;
     String environment;
     boolean serverStarted;

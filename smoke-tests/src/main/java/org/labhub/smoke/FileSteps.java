@@ -2,6 +2,7 @@ package org.labhub.smoke;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import tools.jackson.databind.JsonNode;
 
 /** A file written over WebDAV with an app password, shared with the second user, and found by search by both. */
@@ -32,6 +33,12 @@ final class FileSteps {
         if (!back.equals(c.fileText)) {
             throw new StepFailure("WebDAV gave back '" + Hub.Response.abbreviate(back) + "' instead of what was written");
         }
+        // and the folder's listing, as a sync client sees it, names the file
+        String listing = c.user1Api.dav("PROPFIND", "/dav/" + c.user1 + "/", c.user1, c.user1Token, null, Map.of("Depth", "1"))
+                .expect("list the home over WebDAV", 207).body();
+        if (!listing.contains("/dav/" + c.user1 + "/" + c.fileName)) {
+            throw new StepFailure("the WebDAV listing of /dav/" + c.user1 + "/ does not name " + c.fileName);
+        }
     }
 
     static void shareAndRead(Context c) {
@@ -39,8 +46,9 @@ final class FileSteps {
                 .expect("share " + c.fileName + " with " + c.user2, 201);
         c.user2Browser = AccountSteps.logIn(c, c.user2);
         c.user2Token = AccountSteps.token(c.user2Browser, c.user2, "read", "files");
+        c.user2Api = c.user2Browser.withToken(c.user2Token);
         String path = "/dav/" + c.user2 + "/shared/" + c.user1 + "/" + c.fileName;
-        String read = c.user1Api.dav("GET", path, c.user2, c.user2Token, null).expect(c.user2 + " reads the shared file over WebDAV", 200).body();
+        String read = c.user2Api.dav("GET", path, c.user2, c.user2Token, null).expect(c.user2 + " reads the shared file over WebDAV", 200).body();
         if (!read.equals(c.fileText)) {
             throw new StepFailure(c.user2 + " read '" + Hub.Response.abbreviate(read) + "' instead of the shared file's text");
         }
@@ -48,7 +56,7 @@ final class FileSteps {
 
     static void searchFindsIt(Context c) {
         findAs(c, c.user1Api, c.user1, c.fileName);
-        findAs(c, c.user1Api.withToken(c.user2Token), c.user2, "shared/" + c.user1 + "/" + c.fileName);
+        findAs(c, c.user2Api, c.user2, "shared/" + c.user1 + "/" + c.fileName);
     }
 
     /** Polls the search API until a hit has the expected path (as that user sees it). */

@@ -128,12 +128,20 @@ final class Hub {
         return send(request(path).PUT(HttpRequest.BodyPublishers.ofByteArray(bytes)), h);
     }
 
-    /** A WebDAV request as sync clients make it: HTTP Basic with the user's name and an app password (API token). */
+    /**
+     * A WebDAV request as sync clients make it: HTTP Basic with the user's name and an app password (API token), on
+     * this actor's connection but without its token header (use a token actor: it holds no session cookie either).
+     */
     Response dav(String method, String path, String user, String appPassword, byte[] body) {
+        return dav(method, path, user, appPassword, body, Map.of());
+    }
+
+    Response dav(String method, String path, String user, String appPassword, byte[] body, Map<String, String> headers) {
         String basic = Base64.getEncoder().encodeToString((user + ":" + appPassword).getBytes(StandardCharsets.UTF_8));
         HttpRequest.BodyPublisher p = body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body);
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(deadline.cap(REQUEST_TIMEOUT)).method(method, p)
                 .header("Authorization", "Basic " + basic);
+        headers.forEach(b::header);
         return exchange(b, method, path);
     }
 
