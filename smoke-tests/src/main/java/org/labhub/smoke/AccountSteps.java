@@ -26,8 +26,13 @@ final class AccountSteps {
 
     static void adminLogsIn(Context c) {
         Hub admin = c.newBrowser();
-        admin.login(c.options.admin(), c.options.adminPassword())
-                .expect("log in as " + c.options.admin() + " (password from --admin-password-file)", 303);
+        Hub.Response r = admin.login(c.options.admin(), c.options.adminPassword());
+        if (r.status() == 403) {
+            // The hub checks a login's Origin against http.public_url when that is set: a browser here would fail too.
+            throw new StepFailure("log in as " + c.options.admin() + ": POST /login answered 403" + Hub.Response.reasonOf(403, r.body())
+                    + " (a hub with http.public_url set accepts logins only from that origin: run the suite against that URL)");
+        }
+        r.expect("log in as " + c.options.admin() + " (password from --admin-password-file)", 303);
         JsonNode me = admin.api("GET", "/api/user").expect("who am I, as " + c.options.admin(), 200).json();
         if (!me.path("admin").asBoolean(false)) {
             throw new StepFailure(c.options.admin() + " logged in but is not an administrator (give one with --admin)");

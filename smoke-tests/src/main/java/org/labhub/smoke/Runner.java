@@ -51,6 +51,9 @@ final class Runner {
         String failure = null;
         String failedStep = null;
         for (Step s : steps) {
+            if (finished.get()) {
+                return 1; // interrupted: the shutdown hook cleans up; start nothing new beside it
+            }
             String problem = attempt(s, c, "ok", "FAILED");
             if (problem != null) {
                 failure = problem;
