@@ -31,9 +31,15 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.labhub.archives.ArchiveAccess;
 import org.labhub.archives.ArchiveImport;
+import org.labhub.archives.ArchiveLinkPages;
+import org.labhub.archives.ArchiveLinks;
 import org.labhub.archives.ArchivePages;
 import org.labhub.archives.ArchiveRuns;
+import org.labhub.archives.ArchiveShareStore;
+import org.labhub.archives.ArchiveSharing;
+import org.labhub.archives.ArchiveSharingApi;
 import org.labhub.archives.ArchiveStore;
 import org.labhub.archives.Archives;
 import org.labhub.archives.ArchivesApi;
@@ -335,9 +341,17 @@ public final class Hub implements AutoCloseable {
         ArchiveRuns archiveRuns = new ArchiveRuns(db);
         Preserve preserve = new Preserve(archiveStore, fileStore, environments, notebookRuns, podman.client(), paths.runs(), audit, clock);
         Rerun rerun = new Rerun(archives, archiveRuns, environments, notebookRuns, podman.client(), paths.runs(), audit, clock);
-        features.addAll(List.of(new ArchivesApi(archives, preserve, rerun, archiveRuns,
+        // Who sees an archive is asked of one place (owner, admins, grants to users and groups, public, links).
+        ArchiveShareStore archiveShares = new ArchiveShareStore(db);
+        ArchiveAccess archiveAccess = new ArchiveAccess(archiveStore, archiveShares);
+        ArchiveSharing archiveSharing = new ArchiveSharing(archiveShares, users, groupStore, hasher, audit, clock);
+        ArchivePages archivePages = new ArchivePages(archives, archiveAccess, archiveSharing, archiveRuns, pages, config.http().publicUrl());
+        // Archive links have a password throttle of their own, like file links: guessing never locks out a login.
+        ArchiveLinks archiveLinks = new ArchiveLinks(archiveAccess, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
+        features.addAll(List.of(new ArchivesApi(archives, archiveAccess, preserve, rerun, archiveRuns,
                         new ArchiveImport(archiveStore, config.archives().maxImportBytes()), fileStore, audit),
-                new ArchivePages(archives, archiveRuns, pages, config.http().publicUrl())));
+                new ArchiveSharingApi(archiveAccess, archiveSharing), archivePages,
+                new ArchiveLinkPages(archiveLinks, archives, archivePages, pages)));
 
         Routes routes = new Routes();
         // The API description is generated, at first request, from the finished route table.
