@@ -58,11 +58,30 @@ public final class ArchiveLinkPages implements Routes.Provider {
     }
 
     private void file(Exchange ex) throws IOException {
-        ArchivesApi.sendFile(archives, open(ex).archive(), ex.decodedPathParam("path"), ex);
+        Archive a = openOrUnlock(ex);
+        if (a != null) {
+            ArchivesApi.sendFile(archives, a, ex.decodedPathParam("path"), ex);
+        }
     }
 
     private void export(Exchange ex) throws IOException {
-        ArchivesApi.sendExport(archives, open(ex).archive(), ex);
+        Archive a = openOrUnlock(ex);
+        if (a != null) {
+            ArchivesApi.sendExport(archives, a, ex);
+        }
+    }
+
+    /** The archive, or (null) a redirect to the link's page and its password form: the login page is no help here. */
+    private Archive openOrUnlock(Exchange ex) {
+        try {
+            return open(ex).archive();
+        } catch (HttpError e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            ex.redirect("/a/" + ex.pathParam("token"));
+            return null;
+        }
     }
 
     private void unlock(Exchange ex) {
