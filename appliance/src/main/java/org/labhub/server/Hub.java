@@ -181,6 +181,8 @@ public final class Hub implements AutoCloseable {
     private final PodmanNotebookRuns runs;
     /** Preserve and re-run workers: stopped after the run engine has ended their runs, before the catalog closes. */
     private final List<AutoCloseable> archiveWorkers;
+    /** Ends the long-lived responses (live job logs) before the server's graceful stop, which would wait for them. */
+    private final Runnable endStreams;
 
     /** Shares, public links, and the file namespace built on them, for the file layer (WebDAV, file API, /s/ pages). */
     public record Sharing(Shares shares, PublicLinks links, FileNamespace files) {}
@@ -191,7 +193,7 @@ public final class Hub implements AutoCloseable {
     private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
                 Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
                 Optional<String> firstAdminPassword, boolean tls, Sharing sharing, Search search, PodmanNotebookRuns runs,
-                List<AutoCloseable> archiveWorkers) {
+                List<AutoCloseable> archiveWorkers, Runnable endStreams) {
         this.lock = lock;
         this.catalog = catalog;
         this.podman = podman;
@@ -207,6 +209,7 @@ public final class Hub implements AutoCloseable {
         this.search = search;
         this.runs = runs;
         this.archiveWorkers = archiveWorkers;
+        this.endStreams = endStreams;
     }
 
     public static Hub start(LabhubConfig config) throws Exception {
@@ -330,7 +333,8 @@ public final class Hub implements AutoCloseable {
         features.addAll(List.of(new EnvironmentsApi(environments, kernelScanner), new ProfilesApi(profiles, groupStore),
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
         Jobs jobs = new Jobs(new JobStore(db), runs, fileStore, namespace, paths.runs(), audit, clock);
-        features.addAll(List.of(new JobsApi(jobs, clock), new JobsPages(jobs, pages, groupStore, environments, profiles, clock)));
+        JobsApi jobsApi = new JobsApi(jobs, clock);
+        features.addAll(List.of(jobsApi, new JobsPages(jobs, pages, groupStore, environments, profiles, clock)));
         features.addAll(List.of(new DatasetsApi(datasets, groupStore),
                 new AdminDatasetPages(datasets, groupStore, pages, paths.datasets().toString())));
         NotebookRuns notebookRuns = runs;
@@ -377,7 +381,7 @@ public final class Hub implements AutoCloseable {
         });
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
                 config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore, freshness), runs,
-                List.of(preserve, rerun));
+                List.of(preserve, rerun), jobsApi::endStreams);
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
         // A previous hub's runs did not survive it: their containers go, and their jobs are recorded as failed.
@@ -610,6 +614,7 @@ public final class Hub implements AutoCloseable {
     public void close() throws Exception {
         try {
             control.stop();
+            endStreams.run();
             server.stop();
         } finally {
             maintenance.shutdownNow();
