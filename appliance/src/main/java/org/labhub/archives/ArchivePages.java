@@ -19,15 +19,23 @@ import org.labhub.web.Pages;
 import org.labhub.web.Routes;
 import tools.jackson.databind.JsonNode;
 
-/** The archive list, each archive's landing page (with a citation line) and each re-run's report page. */
+/**
+ * The archive list (the caller's own and those shared with them), each archive's landing page (with a citation
+ * line and, for its owner and administrators, the Share card) and each re-run's report page. The Share card's forms
+ * post here and work without script.
+ */
 public final class ArchivePages implements Routes.Provider {
     private final Archives archives;
+    private final ArchiveAccess access;
+    private final ArchiveSharing sharing;
     private final ArchiveRuns runs;
     private final Pages pages;
     private final Optional<String> publicUrl;
 
-    public ArchivePages(Archives archives, ArchiveRuns runs, Pages pages, Optional<String> publicUrl) {
+    public ArchivePages(Archives archives, ArchiveAccess access, ArchiveSharing sharing, ArchiveRuns runs, Pages pages, Optional<String> publicUrl) {
         this.archives = archives;
+        this.access = access;
+        this.sharing = sharing;
         this.runs = runs;
         this.pages = pages;
         this.publicUrl = publicUrl;
@@ -35,17 +43,37 @@ public final class ArchivePages implements Routes.Provider {
 
     @Override
     public void register(Routes r) {
-        r.get("/archives", Access.user(Scope.READ), this::list, "Page: the caller's archives")
-         .get("/archives/{archive}", Access.anyone(), this::landing, "Page: an archive's landing page")
-         .get("/archives/{archive}/runs/{run}", Access.anyone(), this::report, "Page: a re-run's reproducibility report");
+        r.get("/archives", Access.user(Scope.READ), this::list, "Page: the caller's archives and those shared with them")
+         .get("/archives/{archive}", Access.anyone(), this::landing, "Page: an archive's landing page (with the Share card for its owner)")
+         .get("/archives/{archive}/runs/{run}", Access.anyone(), this::report, "Page: a re-run's reproducibility report")
+         .post("/archives/{archive}/grants", Access.user(Scope.FILES), this::grant,
+                 "Page form: share the archive with a user or group (kind, with); owner or admin")
+         .post("/archives/{archive}/grants/{id}/delete", Access.user(Scope.FILES), this::ungrant, "Page form: remove a grant; owner or admin")
+         .post("/archives/{archive}/links", Access.user(Scope.FILES), this::link,
+                 "Page form: make a public link (label, password optional) and show its address once; owner or admin")
+         .post("/archives/{archive}/links/{id}/delete", Access.user(Scope.FILES), this::unlink, "Page form: revoke a public link; owner or admin");
     }
 
     private void list(Exchange ex) {
-        pages.render(ex, "archives", Map.of("archives", archives.visibleTo(ex.principal())));
+        List<ArchiveAccess.Seen> seen = access.listed(ex.principal());
+        Map<String, Object> model = new HashMap<>();
+        model.put("archives", seen.stream().filter(s -> s.level() == ArchiveAccess.Level.OWNER).map(ArchiveAccess.Seen::archive).toList());
+        model.put("shared", seen.stream().filter(s -> s.level() == ArchiveAccess.Level.SHARED).map(ArchiveAccess.Seen::archive).toList());
+        model.put("others", seen.stream().filter(s -> s.level() == ArchiveAccess.Level.ADMIN).map(ArchiveAccess.Seen::archive).toList());
+        pages.render(ex, "archives", model);
     }
 
     private void landing(Exchange ex) throws IOException {
-        Archive a = archives.visible(ex.pathParam("archive"), ex.principal());
+        ArchiveAccess.Seen s = access.see(ex.pathParam("archive"), ex.principal());
+        pages.render(ex, "archive", landingModel(s, ex, "/api/archives/" + s.archive().id()));
+    }
+
+    /**
+     * What the landing page shows. {@code base} is where its files and export are fetched: the API for people who see
+     * the archive as themselves, {@code /a/<token>} for a link's visitors, who get counts of re-runs but not who ran them.
+     */
+    Map<String, Object> landingModel(ArchiveAccess.Seen s, Exchange ex, String base) throws IOException {
+        Archive a = s.archive();
         List<Archives.FileInfo> files = archives.files(a);
         List<Map<String, Object>> notebooks = new ArrayList<>();
         Optional<String> unreadable = Optional.empty();
@@ -62,17 +90,44 @@ public final class ArchivePages implements Routes.Provider {
             }
         }
         Archive now = archives.store().byId(a.id()).orElse(a);
+        boolean visitor = s.level() == ArchiveAccess.Level.LINK;
         Map<String, Object> model = new HashMap<>();
         model.put("a", now);
+        model.put("base", base);
+        model.put("visitor", visitor);
         model.put("files", files.stream().map(f -> Map.of("path", f.path(), "size", org.labhub.files.Sizes.human(f.size()), "sha256", f.sha256(),
-                "url", "/api/archives/" + a.id() + "/files/" + f.path())).toList());
+                "url", base + "/files/" + f.path())).toList());
         model.put("notebooks", notebooks);
         model.put("unreadable", unreadable.orElse(""));
-        model.put("runs", runs.of(a.id()));
+        List<ArchiveRuns.ArchiveRun> history = runs.of(a.id());
+        model.put("runs", visitor ? List.of() : history);
+        model.put("runCounts", counts(history));
         model.put("citation", citation(now, ex));
         model.put("year", now.createdAt().atZone(ZoneOffset.UTC).getYear());
-        model.put("owner", ex.principal().isAdmin() || (!ex.principal().isAnonymous() && ex.principal().name().equals(a.owner())));
-        pages.render(ex, "archive", model);
+        model.put("owner", s.mayManage());
+        model.put("mayRerun", s.mayRerun() && !ex.principal().isAnonymous());
+        model.put("access", s.level().id());
+        model.put("grants", s.mayManage() ? sharing.grants(s) : List.of());
+        model.put("links", s.mayManage() ? sharing.links(s) : List.of());
+        model.put("newLink", null);
+        model.put("linkError", null);
+        model.put("shareError", "");
+        model.put("shareWith", "");
+        model.put("shareKind", "user");
+        return model;
+    }
+
+    /** How many re-runs ended how, for visitors who may not see who ran them. */
+    private static Map<String, Long> counts(List<ArchiveRuns.ArchiveRun> history) {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String state : List.of("running", "identical", "differs", "errored", "failed")) {
+            m.put(state, 0L);
+        }
+        m.put("total", (long) history.size());
+        for (ArchiveRuns.ArchiveRun r : history) {
+            m.merge(r.state(), 1L, Long::sum);
+        }
+        return m;
     }
 
     /** "Author(s) (year). Title. labhub archive <id>. <url>" */
@@ -84,8 +139,65 @@ public final class ArchivePages implements Routes.Provider {
                 + ". " + base + "/archives/" + a.id();
     }
 
+    // ---- the Share card's forms ----
+
+    private void grant(Exchange ex) throws IOException {
+        ArchiveAccess.Seen s = access.manage(ex.pathParam("archive"), ex.principal());
+        String kind = ex.formValue("kind").isEmpty() ? "user" : ex.formValue("kind");
+        String with = ex.formValue("with").trim();
+        ArchiveShareStore.Grant g;
+        try {
+            g = sharing.grant(s, ArchiveSharingApi.actor(ex), kind, with);
+        } catch (HttpError e) {
+            Map<String, Object> model = landingModel(s, ex, "/api/archives/" + s.archive().id());
+            model.put("shareError", e.getMessage().substring(0, 1).toUpperCase() + e.getMessage().substring(1) + ".");
+            model.put("shareWith", with);
+            model.put("shareKind", kind);
+            pages.render(ex, e.status(), "archive", model);
+            return;
+        }
+        pages.flash().success(ex, "Shared with " + g.kind() + " " + g.with() + ".");
+        ex.redirect("/archives/" + s.archive().id() + "#share-h");
+    }
+
+    private void ungrant(Exchange ex) {
+        ArchiveAccess.Seen s = access.manage(ex.pathParam("archive"), ex.principal());
+        long id = ArchiveSharingApi.id(ex, "grant");
+        String who = sharing.grants(s).stream().filter(g -> g.id() == id).map(g -> g.kind() + " " + g.with()).findFirst().orElse("");
+        sharing.ungrant(s, ArchiveSharingApi.actor(ex), id);
+        pages.flash().success(ex, "No longer shared with " + who + ".");
+        ex.redirect("/archives/" + s.archive().id() + "#share-h");
+    }
+
+    private void link(Exchange ex) throws IOException {
+        ArchiveAccess.Seen s = access.manage(ex.pathParam("archive"), ex.principal());
+        String base = "/api/archives/" + s.archive().id();
+        ArchiveSharing.CreatedLink c;
+        try {
+            c = sharing.createLink(s, ArchiveSharingApi.actor(ex), ex.formValue("label"), Optional.of(ex.formValue("password")));
+        } catch (HttpError e) {
+            Map<String, Object> model = landingModel(s, ex, base);
+            model.put("linkError", e.getMessage().substring(0, 1).toUpperCase() + e.getMessage().substring(1) + ".");
+            pages.render(ex, e.status(), "archive", model);
+            return;
+        }
+        // Shown on this answer only (the catalog keeps the token's hash): a page, not a redirect.
+        Map<String, Object> model = landingModel(s, ex, base);
+        model.put("newLink", publicUrl.orElse(ex.ownOrigin()) + c.url());
+        model.put("newLinkId", c.link().id());
+        ex.setHeader("Cache-Control", "no-store");
+        pages.render(ex, 201, "archive", model);
+    }
+
+    private void unlink(Exchange ex) {
+        ArchiveAccess.Seen s = access.manage(ex.pathParam("archive"), ex.principal());
+        sharing.revokeLink(s, ArchiveSharingApi.actor(ex), ArchiveSharingApi.id(ex, "link"));
+        pages.flash().success(ex, "Link revoked: its address no longer opens this archive.");
+        ex.redirect("/archives/" + s.archive().id() + "#share-h");
+    }
+
     private void report(Exchange ex) {
-        Archive a = archives.visible(ex.pathParam("archive"), ex.principal());
+        Archive a = access.see(ex.pathParam("archive"), ex.principal()).archive();
         long id = ArchivesApi.runId(ex);
         ArchiveRuns.ArchiveRun run = runs.byId(a.id(), id).orElseThrow(() -> HttpError.notFound("this archive has no re-run " + id));
         List<Map<String, Object>> notebooks = new ArrayList<>();

@@ -156,6 +156,14 @@ public final class ArchiveStore {
                 .bind("owner", owner).map((rs, ctx) -> read(rs)).list());
     }
 
+    /** The user's own archives and those granted to them or to a group they are in now, newest first. */
+    public List<Archive> ownedOrGrantedTo(String owner, long userId) {
+        return db.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM archives WHERE owner = :owner OR id IN "
+                        + "(SELECT archive_id FROM archive_grants WHERE user_id = :u OR group_id IN (SELECT group_id FROM memberships WHERE user_id = :u)) "
+                        + "ORDER BY created_at DESC, id")
+                .bind("owner", owner).bind("u", userId).map((rs, ctx) -> read(rs)).list());
+    }
+
     /** Bytes of the owner's archives, counted against their quota. */
     public long bytesOf(String owner) {
         return db.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(size_bytes), 0) FROM archives WHERE owner = :owner")

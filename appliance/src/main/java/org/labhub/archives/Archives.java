@@ -11,13 +11,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.labhub.audit.AuditLog;
-import org.labhub.auth.Principal;
 import org.labhub.web.HttpError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who sees which archive, and every read of an archive's files: each read is checked against the manifest, and a
+ * Every read of an archive's files (who may read is {@link ArchiveAccess}'s answer): each read is checked against the manifest, and a
  * mismatch marks the archive damaged and is written to the audit log, never served silently. Also the scrub,
  * which checks every archive in full.
  */
@@ -38,28 +37,6 @@ public final class Archives {
 
     public ArchiveStore store() {
         return store;
-    }
-
-    /** The archive if the caller may see it (owner, admin, or a public archive); a 404 otherwise, as if it did not exist. */
-    public Archive visible(String id, Principal p) {
-        Archive a = ArchiveId.valid(id) ? store.byId(id).orElse(null) : null;
-        if (a == null || !(a.publicAccess() || p.isAdmin() || (!p.isAnonymous() && p.name().equals(a.owner())))) {
-            throw HttpError.notFound("there is no archive " + (ArchiveId.valid(id) ? id : "with that id") + " that you may see");
-        }
-        return a;
-    }
-
-    /** The archive if the caller may change it (owner or admin); 404 when they may not even see it, 403 when they may only look. */
-    public Archive owned(String id, Principal p) {
-        Archive a = visible(id, p);
-        if (!p.isAdmin() && !p.name().equals(a.owner())) {
-            throw HttpError.forbidden("only the archive's owner or an administrator may do this");
-        }
-        return a;
-    }
-
-    public List<Archive> visibleTo(Principal p) {
-        return p.isAdmin() ? store.list() : store.ownedBy(p.name());
     }
 
     /** One payload or tag file of a bag, with its size and the checksum the manifests give it. */

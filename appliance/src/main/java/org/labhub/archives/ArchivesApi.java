@@ -18,11 +18,12 @@ import org.labhub.web.HttpError;
 import org.labhub.web.Routes;
 
 /**
- * {@code /api/archives…}: preserve, list, read (every byte verified), export, import, re-run, reports. Archives are
- * seen by their owner, admins, and anyone when public; everyone else gets a 404, as if it did not exist.
+ * {@code /api/archives…}: preserve, list, read (every byte verified), export, import, re-run, reports. Who sees an
+ * archive is {@link ArchiveAccess}'s answer, asked first by every handler; everyone else gets a 404.
  */
 public final class ArchivesApi implements Routes.Provider {
     private final Archives archives;
+    private final ArchiveAccess access;
     private final Preserve preserve;
     private final Rerun rerun;
     private final ArchiveRuns runs;
@@ -30,9 +31,10 @@ public final class ArchivesApi implements Routes.Provider {
     private final FileStore files;
     private final AuditLog audit;
 
-    public ArchivesApi(Archives archives, Preserve preserve, Rerun rerun, ArchiveRuns runs, ArchiveImport importer, FileStore files,
-                       AuditLog audit) {
+    public ArchivesApi(Archives archives, ArchiveAccess access, Preserve preserve, Rerun rerun, ArchiveRuns runs, ArchiveImport importer,
+                       FileStore files, AuditLog audit) {
         this.archives = archives;
+        this.access = access;
         this.preserve = preserve;
         this.rerun = rerun;
         this.runs = runs;
@@ -43,7 +45,9 @@ public final class ArchivesApi implements Routes.Provider {
 
     @Override
     public void register(Routes r) {
-        r.get("/api/archives", Access.user(Scope.READ), this::list, "The caller's archives (admins: all)")
+        r.get("/api/archives", Access.user(Scope.READ), this::list,
+                "The caller's archives and those shared with them or their groups (admins: all); each says the caller's \"access\": "
+                + "owner, shared or admin")
          .post("/api/archives", Access.user(Scope.FILES), this::create,
                  "Preserve a notebook or folder of the caller's: path, environment, profile, title, description, authors, license, "
                  + "keywords, by_reference, does_not_run; 202 with the status URL of the preservation")
@@ -52,7 +56,9 @@ public final class ArchivesApi implements Routes.Provider {
          .post("/api/archives/import", Access.user(Scope.FILES), this::importArchive,
                  "Import an archive (the tar that export writes, optionally gzipped) into the caller's archives; checked before it becomes visible")
          .post("/api/archives/scrub", Access.admin(Scope.ADMIN), this::scrub, "Check every archive in full now (the scrub also runs on its own)")
-         .get("/api/archives/{archive}", Access.anyone(), this::get, "An archive's metadata, files with checksums, integrity and re-runs")
+         .get("/api/archives/{archive}", Access.anyone(), this::get,
+                 "An archive's metadata, files with checksums, integrity and re-runs; \"access\" says why the caller sees it "
+                 + "(owner, admin, shared, public)")
          .patch("/api/archives/{archive}", Access.user(Scope.FILES), this::patch, "Owner or admin: make an archive public or private ({\"public\": true})")
          .get("/api/archives/{archive}/files/{path*}", Access.anyone(), this::file,
                  "One file of the archive (data/…), verified against its checksum as it is read; never served when it does not match")
@@ -66,7 +72,11 @@ public final class ArchivesApi implements Routes.Provider {
                 String license, List<String> keywords, Boolean byReference, Boolean doesNotRun) {}
 
     private void list(Exchange ex) {
-        ex.json(200, archives.visibleTo(ex.principal()).stream().map(ArchivesApi::summary).toList());
+        ex.json(200, access.listed(ex.principal()).stream().map(s -> {
+            Map<String, Object> m = summary(s.archive());
+            m.put("access", s.level().id());
+            return m;
+        }).toList());
     }
 
     static Map<String, Object> summary(Archive a) {
@@ -122,15 +132,17 @@ public final class ArchivesApi implements Routes.Provider {
     }
 
     private void get(Exchange ex) throws IOException {
-        Archive a = archives.visible(ex.pathParam("archive"), ex.principal());
+        ArchiveAccess.Seen seen = access.see(ex.pathParam("archive"), ex.principal());
+        Archive a = seen.archive();
         Map<String, Object> m = summary(a);
+        m.put("access", seen.level().id());
         m.put("files", archives.files(a));
         m.put("runs", runs.of(a.id()));
         ex.json(200, m);
     }
 
     private void patch(Exchange ex) {
-        Archive a = archives.owned(ex.pathParam("archive"), ex.principal());
+        Archive a = access.manage(ex.pathParam("archive"), ex.principal()).archive();
         @SuppressWarnings("unchecked")
         Map<String, Object> body = ex.jsonBody(Map.class);
         Object open = body.get("public");
@@ -143,8 +155,15 @@ public final class ArchivesApi implements Routes.Provider {
     }
 
     private void file(Exchange ex) throws IOException {
-        Archive a = archives.visible(ex.pathParam("archive"), ex.principal());
-        String path = ex.decodedPathParam("path");
+        sendFile(archives, access.see(ex.pathParam("archive"), ex.principal()).archive(), ex.decodedPathParam("path"), ex);
+    }
+
+    private void export(Exchange ex) throws IOException {
+        sendExport(archives, access.see(ex.pathParam("archive"), ex.principal()).archive(), ex);
+    }
+
+    /** One payload file, verified as it goes (the caller has passed {@link ArchiveAccess}). */
+    static void sendFile(Archives archives, Archive a, String path, Exchange ex) throws IOException {
         Archives.FileInfo info = archives.files(a).stream().filter(f -> f.path().equals(path)).findFirst()
                 .orElseThrow(() -> HttpError.notFound("the archive has no file " + path));
         String name = path.substring(path.lastIndexOf('/') + 1);
@@ -164,8 +183,8 @@ public final class ArchivesApi implements Routes.Provider {
         });
     }
 
-    private void export(Exchange ex) throws IOException {
-        Archive a = archives.visible(ex.pathParam("archive"), ex.principal());
+    /** The whole bag as one tar, verified as it streams (the caller has passed {@link ArchiveAccess}). */
+    static void sendExport(Archives archives, Archive a, Exchange ex) throws IOException {
         ex.setHeader("Content-Disposition", "attachment; filename=\"labhub-archive-" + a.id() + ".tar\"");
         OutputStream out = ex.stream(200, "application/x-tar", -1);
         try {
@@ -208,7 +227,11 @@ public final class ArchivesApi implements Routes.Provider {
     }
 
     private void rerun(Exchange ex) {
-        Archive a = archives.visible(ex.pathParam("archive"), ex.principal());
+        ArchiveAccess.Seen seen = access.see(ex.pathParam("archive"), ex.principal());
+        if (!seen.mayRerun()) {
+            throw HttpError.forbidden("a link's visitors may look and download, not re-run");
+        }
+        Archive a = seen.archive();
         Optional<Double> tolerance = Optional.empty();
         if (ex.contentLength() != 0) {
             @SuppressWarnings("unchecked")
@@ -226,7 +249,7 @@ public final class ArchivesApi implements Routes.Provider {
     }
 
     private void report(Exchange ex) {
-        Archive a = archives.visible(ex.pathParam("archive"), ex.principal());
+        Archive a = access.see(ex.pathParam("archive"), ex.principal()).archive();
         long id = runId(ex);
         ArchiveRuns.ArchiveRun run = runs.byId(a.id(), id).orElseThrow(() -> HttpError.notFound("this archive has no re-run " + id));
         Optional<String> report = runs.report(a.id(), id);

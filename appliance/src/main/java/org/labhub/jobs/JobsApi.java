@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.labhub.auth.Scope;
@@ -26,9 +28,17 @@ public final class JobsApi implements Routes.Provider {
     private static final long KEEP_ALIVE_SECONDS = 15;
     /** An end marker for the log queue (never a real line: lines have no newline). */
     private static final String END = "\n";
+    /** Put on every open log queue when the hub stops: the stream says so and ends. */
+    private static final String HUB_STOPPING = "\n\n";
 
     private final Jobs jobs;
     private final Clock clock;
+    /**
+     * The queues of the live log streams open now. A stream waits up to its keep-alive for the next line, and the
+     * server's graceful stop waits for open requests: without being told, a watched job would hold up a stop by 15 s.
+     */
+    private final Set<BlockingQueue<String>> streams = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopping;
 
     public JobsApi(Jobs jobs, Clock clock) {
         this.jobs = jobs;
@@ -103,12 +113,21 @@ public final class JobsApi implements Routes.Provider {
             return;
         }
         BlockingQueue<String> queue = new LinkedBlockingQueue<>();
+        streams.add(queue);
+        if (stopping) {
+            queue.add(HUB_STOPPING); // came in while the hub was stopping: one event, then the end
+        }
         try (EventStream out = ex.eventStream(); AutoCloseable following = jobs.followLog(job, queue::add)) {
             jobs.ended(job).whenComplete((o, t) -> queue.add(END));
             while (true) {
                 String line = queue.poll(KEEP_ALIVE_SECONDS, TimeUnit.SECONDS);
                 if (line == null) {
                     out.keepAlive();
+                } else if (line.equals(HUB_STOPPING)) {
+                    // Not a final state: the job is not over, the hub is. Browsers connect again by themselves later.
+                    out.send(Json.MAPPER.writeValueAsString(Map.of("stopping", true,
+                            "message", "the hub is stopping; the log continues when it is back")));
+                    return;
                 } else if (line.equals(END)) {
                     // drain what came with the end, then say how it ended
                     for (String rest; (rest = queue.poll()) != null; ) {
@@ -129,7 +148,15 @@ public final class JobsApi implements Routes.Provider {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             // closing the follower cannot fail in a way the client could act on
+        } finally {
+            streams.remove(queue);
         }
+    }
+
+    /** Ends every live log stream (a last event, then the end of the response), and any opened from now on. */
+    public void endStreams() {
+        stopping = true;
+        streams.forEach(q -> q.add(HUB_STOPPING));
     }
 
     private Job awaitFinal(User caller, long id) throws InterruptedException {

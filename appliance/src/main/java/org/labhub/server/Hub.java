@@ -31,9 +31,15 @@ import org.eclipse.jetty.server.handler.ResourceHandler;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.labhub.archives.ArchiveAccess;
 import org.labhub.archives.ArchiveImport;
+import org.labhub.archives.ArchiveLinkPages;
+import org.labhub.archives.ArchiveLinks;
 import org.labhub.archives.ArchivePages;
 import org.labhub.archives.ArchiveRuns;
+import org.labhub.archives.ArchiveShareStore;
+import org.labhub.archives.ArchiveSharing;
+import org.labhub.archives.ArchiveSharingApi;
 import org.labhub.archives.ArchiveStore;
 import org.labhub.archives.Archives;
 import org.labhub.archives.ArchivesApi;
@@ -176,6 +182,8 @@ public final class Hub implements AutoCloseable {
     private final PodmanNotebookRuns runs;
     /** Preserve and re-run workers: stopped after the run engine has ended their runs, before the catalog closes. */
     private final List<AutoCloseable> archiveWorkers;
+    /** Ends the long-lived responses (live job logs) before the server's graceful stop, which would wait for them. */
+    private final Runnable endStreams;
 
     /** Shares, public links, and the file namespace built on them, for the file layer (WebDAV, file API, /s/ pages). */
     public record Sharing(Shares shares, PublicLinks links, FileNamespace files) {}
@@ -186,7 +194,7 @@ public final class Hub implements AutoCloseable {
     private Hub(DataRootLock lock, Catalog catalog, PodmanService podman, Spawner spawner, NotebookClient notebooks,
                 Server server, ControlServer control, ScheduledExecutorService maintenance, Router router,
                 Optional<String> firstAdminPassword, boolean tls, Sharing sharing, Search search, PodmanNotebookRuns runs,
-                List<AutoCloseable> archiveWorkers) {
+                List<AutoCloseable> archiveWorkers, Runnable endStreams) {
         this.lock = lock;
         this.catalog = catalog;
         this.podman = podman;
@@ -202,6 +210,7 @@ public final class Hub implements AutoCloseable {
         this.search = search;
         this.runs = runs;
         this.archiveWorkers = archiveWorkers;
+        this.endStreams = endStreams;
     }
 
     public static Hub start(LabhubConfig config) throws Exception {
@@ -326,7 +335,8 @@ public final class Hub implements AutoCloseable {
                 new AdminEnvironmentPages(environments, kernelScanner, pages), new AdminProfilePages(profiles, groupStore, pages)));
         Jobs jobs = new Jobs(new JobStore(db), runs, new JobFiles(notebookContainers, sharedFolders, datasetMounts), fileStore,
                 namespace, paths.runs(), audit, clock);
-        features.addAll(List.of(new JobsApi(jobs, clock), new JobsPages(jobs, pages, groupStore, environments, profiles, clock)));
+        JobsApi jobsApi = new JobsApi(jobs, clock);
+        features.addAll(List.of(jobsApi, new JobsPages(jobs, pages, groupStore, environments, profiles, clock)));
         features.addAll(List.of(new DatasetsApi(datasets, groupStore),
                 new AdminDatasetPages(datasets, groupStore, pages, paths.datasets().toString())));
         NotebookRuns notebookRuns = runs;
@@ -337,9 +347,17 @@ public final class Hub implements AutoCloseable {
         ArchiveRuns archiveRuns = new ArchiveRuns(db);
         Preserve preserve = new Preserve(archiveStore, fileStore, environments, notebookRuns, podman.client(), paths.runs(), audit, clock);
         Rerun rerun = new Rerun(archives, archiveRuns, environments, notebookRuns, podman.client(), paths.runs(), audit, clock);
-        features.addAll(List.of(new ArchivesApi(archives, preserve, rerun, archiveRuns,
+        // Who sees an archive is asked of one place (owner, admins, grants to users and groups, public, links).
+        ArchiveShareStore archiveShares = new ArchiveShareStore(db);
+        ArchiveAccess archiveAccess = new ArchiveAccess(archiveStore, archiveShares);
+        ArchiveSharing archiveSharing = new ArchiveSharing(archiveShares, users, groupStore, hasher, audit, clock);
+        ArchivePages archivePages = new ArchivePages(archives, archiveAccess, archiveSharing, archiveRuns, pages, config.http().publicUrl());
+        // Archive links have a password throttle of their own, like file links: guessing never locks out a login.
+        ArchiveLinks archiveLinks = new ArchiveLinks(archiveAccess, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
+        features.addAll(List.of(new ArchivesApi(archives, archiveAccess, preserve, rerun, archiveRuns,
                         new ArchiveImport(archiveStore, config.archives().maxImportBytes()), fileStore, audit),
-                new ArchivePages(archives, archiveRuns, pages, config.http().publicUrl())));
+                new ArchiveSharingApi(archiveAccess, archiveSharing), archivePages,
+                new ArchiveLinkPages(archiveLinks, archives, archivePages, pages)));
 
         Routes routes = new Routes();
         // The API description is generated, at first request, from the finished route table.
@@ -365,7 +383,7 @@ public final class Hub implements AutoCloseable {
         });
         Hub hub = new Hub(lock, catalog, podman, spawner, notebooks, server, control, maintenance, router, firstAdmin,
                 config.tls().enabled(), new Sharing(shares, publicLinks, namespace), new Search(searchIndex, fileStore, freshness), runs,
-                List.of(preserve, rerun));
+                List.of(preserve, rerun), jobsApi::endStreams);
         podman.awaitReady(PODMAN_READY_WAIT);
         kernelScanner.scanAtStart();
         // A previous hub's runs did not survive it: their containers go, and their jobs are recorded as failed.
@@ -598,6 +616,7 @@ public final class Hub implements AutoCloseable {
     public void close() throws Exception {
         try {
             control.stop();
+            endStreams.run();
             server.stop();
         } finally {
             maintenance.shutdownNow();

@@ -170,6 +170,22 @@ class AccessMatrixTest {
         PROMISE.put("GET /archives", "user:read");
         PROMISE.put("GET /archives/{archive}", "anyone");
         PROMISE.put("GET /archives/{archive}/runs/{run}", "anyone");
+        // Sharing an archive: the owner or an admin (others who see it: 403, who do not: 404, past the access check).
+        PROMISE.put("GET /api/archives/{archive}/grants", "user:read");
+        PROMISE.put("POST /api/archives/{archive}/grants", "user:files");
+        PROMISE.put("DELETE /api/archives/{archive}/grants/{id}", "user:files");
+        PROMISE.put("GET /api/archives/{archive}/links", "user:read");
+        PROMISE.put("POST /api/archives/{archive}/links", "user:files");
+        PROMISE.put("DELETE /api/archives/{archive}/links/{id}", "user:files");
+        PROMISE.put("POST /archives/{archive}/grants", "user:files");
+        PROMISE.put("POST /archives/{archive}/grants/{id}/delete", "user:files");
+        PROMISE.put("POST /archives/{archive}/links", "user:files");
+        PROMISE.put("POST /archives/{archive}/links/{id}/delete", "user:files");
+        // An archive's public link: no account (an unknown token is a 404 past the access check).
+        PROMISE.put("GET /a/{token}", "anyone");
+        PROMISE.put("POST /a/{token}", "anyone");
+        PROMISE.put("GET /a/{token}/files/{path*}", "anyone");
+        PROMISE.put("GET /a/{token}/export", "anyone");
         PROMISE.put("GET /jobs", "user:read");
         PROMISE.put("POST /jobs", "user:servers");
         PROMISE.put("GET /jobs/{id}", "user:read");
