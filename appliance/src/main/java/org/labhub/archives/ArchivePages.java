@@ -31,14 +31,17 @@ public final class ArchivePages implements Routes.Provider {
     private final ArchiveRuns runs;
     private final Pages pages;
     private final Optional<String> publicUrl;
+    private final ArchiveDeletion deletion;
 
-    public ArchivePages(Archives archives, ArchiveAccess access, ArchiveSharing sharing, ArchiveRuns runs, Pages pages, Optional<String> publicUrl) {
+    public ArchivePages(Archives archives, ArchiveAccess access, ArchiveSharing sharing, ArchiveRuns runs, Pages pages, Optional<String> publicUrl,
+                        ArchiveDeletion deletion) {
         this.archives = archives;
         this.access = access;
         this.sharing = sharing;
         this.runs = runs;
         this.pages = pages;
         this.publicUrl = publicUrl;
+        this.deletion = deletion;
     }
 
     @Override
@@ -51,7 +54,8 @@ public final class ArchivePages implements Routes.Provider {
          .post("/archives/{archive}/grants/{id}/delete", Access.user(Scope.FILES), this::ungrant, "Page form: remove a grant; owner or admin")
          .post("/archives/{archive}/links", Access.user(Scope.FILES), this::link,
                  "Page form: make a public link (label, password optional) and show its address once; owner or admin")
-         .post("/archives/{archive}/links/{id}/delete", Access.user(Scope.FILES), this::unlink, "Page form: revoke a public link; owner or admin");
+         .post("/archives/{archive}/links/{id}/delete", Access.user(Scope.FILES), this::unlink, "Page form: revoke a public link; owner or admin")
+         .post("/archives/{archive}/delete", Access.user(Scope.FILES), this::delete, "Page form: delete an archive for good; owner or admin");
     }
 
     private void list(Exchange ex) {
@@ -167,6 +171,19 @@ public final class ArchivePages implements Routes.Provider {
         sharing.ungrant(s, ArchiveSharingApi.actor(ex), id);
         pages.flash().success(ex, "No longer shared with " + who + ".");
         ex.redirect("/archives/" + s.archive().id() + "#share-h");
+    }
+
+    private void delete(Exchange ex) throws IOException {
+        ArchiveAccess.Seen s = access.manage(ex.pathParam("archive"), ex.principal());
+        try {
+            deletion.delete(s, ex.principal().name(), ex.clientAddress());
+        } catch (HttpError e) {
+            pages.flash().error(ex, e.getMessage());
+            ex.redirect("/archives/" + s.archive().id() + "#delete-h");
+            return;
+        }
+        pages.flash().success(ex, "Deleted \u201c" + s.archive().title() + "\u201d.");
+        ex.redirect("/archives");
     }
 
     private void link(Exchange ex) throws IOException {

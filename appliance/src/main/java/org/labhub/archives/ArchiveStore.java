@@ -28,6 +28,8 @@ import org.jdbi.v3.core.Jdbi;
  * existing archive is never replaced (same content, same id: the second write is refused).
  */
 public final class ArchiveStore {
+    /** Under the archives' root: bags being deleted (see {@link #delete}). */
+    private static final String DELETING = ".deleting";
     private static final String COLUMNS = "id, owner, title, description, authors, license, keywords, environment, image_id, "
             + "image_digest, by_reference, does_not_run, public_access, created_at, size_bytes, state, checked_at, problem";
 
@@ -55,6 +57,44 @@ public final class ArchiveStore {
     public Path newStaging() throws IOException {
         Path staging = Files.createDirectories(root.resolve(".staging"));
         return Files.createDirectory(staging.resolve(UUID.randomUUID().toString()));
+    }
+
+    /**
+     * Deletes an archive for good: its bag is first renamed aside (that rename is the moment of deletion, so a reader
+     * never sees half a bag), then its row goes (with its re-runs, grants and links), then the files. A crash in
+     * between is finished by {@link #finishDeletions} at the next start.
+     */
+    public void delete(String id) throws IOException {
+        Path bag = bag(id);
+        Path parked = Files.createDirectories(root.resolve(DELETING)).resolve(id);
+        deleteTree(parked); // an earlier deletion of the same content that a crash interrupted
+        if (Files.exists(bag, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            // the bag's folder is read-only; a folder moving to another parent must be writable
+            Files.setPosixFilePermissions(bag, PosixFilePermissions.fromString("rwx------"));
+            Files.move(bag, parked, StandardCopyOption.ATOMIC_MOVE);
+        }
+        db.useHandle(h -> h.createUpdate("DELETE FROM archives WHERE id = :id").bind("id", id).execute());
+        deleteTree(parked);
+    }
+
+    /** At start: deletions a crash interrupted are completed (row and files); answers how many. */
+    public int finishDeletions() throws IOException {
+        Path deleting = root.resolve(DELETING);
+        if (!Files.isDirectory(deleting, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return 0;
+        }
+        int n = 0;
+        try (var list = Files.list(deleting)) {
+            for (Path parked : (Iterable<Path>) list::iterator) {
+                String id = parked.getFileName().toString();
+                if (ArchiveId.valid(id)) {
+                    db.useHandle(h -> h.createUpdate("DELETE FROM archives WHERE id = :id").bind("id", id).execute());
+                }
+                deleteTree(parked);
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Removes staging left by a crash mid-write: nothing there was ever visible. */

@@ -30,9 +30,10 @@ public final class ArchivesApi implements Routes.Provider {
     private final ArchiveImport importer;
     private final FileStore files;
     private final AuditLog audit;
+    private final ArchiveDeletion deletion;
 
     public ArchivesApi(Archives archives, ArchiveAccess access, Preserve preserve, Rerun rerun, ArchiveRuns runs, ArchiveImport importer,
-                       FileStore files, AuditLog audit) {
+                       FileStore files, AuditLog audit, ArchiveDeletion deletion) {
         this.archives = archives;
         this.access = access;
         this.preserve = preserve;
@@ -41,6 +42,7 @@ public final class ArchivesApi implements Routes.Provider {
         this.importer = importer;
         this.files = files;
         this.audit = audit;
+        this.deletion = deletion;
     }
 
     @Override
@@ -60,6 +62,9 @@ public final class ArchivesApi implements Routes.Provider {
                  "An archive's metadata, files with checksums, integrity and re-runs; \"access\" says why the caller sees it "
                  + "(owner, admin, shared, public)")
          .patch("/api/archives/{archive}", Access.user(Scope.FILES), this::patch, "Owner or admin: make an archive public or private ({\"public\": true})")
+         .delete("/api/archives/{archive}", Access.user(Scope.FILES), this::delete,
+                 "Owner or admin: delete an archive for good (its files, re-runs, grants and links; its address and citation stop "
+                         + "working); 409 while it is being re-run")
          .get("/api/archives/{archive}/files/{path*}", Access.anyone(), this::file,
                  "One file of the archive (data/…), verified against its checksum as it is read; never served when it does not match")
          .get("/api/archives/{archive}/export", Access.anyone(), this::export, "The whole archive as one tar (the bag under <id>/), verified as it streams")
@@ -152,6 +157,11 @@ public final class ArchivesApi implements Routes.Provider {
         archives.store().setPublic(a.id(), (Boolean) open);
         audit.record(ex.principal().name(), "archive.public", a.id(), AuditLog.Outcome.OK, ex.clientAddress(), open.toString());
         ex.json(200, summary(archives.store().byId(a.id()).orElseThrow()));
+    }
+
+    private void delete(Exchange ex) throws IOException {
+        deletion.delete(access.manage(ex.pathParam("archive"), ex.principal()), ex.principal().name(), ex.clientAddress());
+        ex.noContent();
     }
 
     private void file(Exchange ex) throws IOException {

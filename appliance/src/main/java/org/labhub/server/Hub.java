@@ -32,6 +32,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.labhub.archives.ArchiveAccess;
+import org.labhub.archives.ArchiveDeletion;
 import org.labhub.archives.ArchiveImport;
 import org.labhub.archives.ArchiveLinkPages;
 import org.labhub.archives.ArchiveLinks;
@@ -342,6 +343,7 @@ public final class Hub implements AutoCloseable {
         NotebookRuns notebookRuns = runs;
         // Preserved analyses (ADR 0016): bags under <data>/archives/, run and re-run by the shared run engine.
         archiveStore.clearStaging();
+        archiveStore.finishDeletions();
         Preserve.clearLeftovers(paths.runs());
         Archives archives = new Archives(archiveStore, audit, clock);
         ArchiveRuns archiveRuns = new ArchiveRuns(db);
@@ -351,11 +353,13 @@ public final class Hub implements AutoCloseable {
         ArchiveShareStore archiveShares = new ArchiveShareStore(db);
         ArchiveAccess archiveAccess = new ArchiveAccess(archiveStore, archiveShares);
         ArchiveSharing archiveSharing = new ArchiveSharing(archiveShares, users, groupStore, hasher, audit, clock);
-        ArchivePages archivePages = new ArchivePages(archives, archiveAccess, archiveSharing, archiveRuns, pages, config.http().publicUrl());
+        ArchiveDeletion archiveDeletion = new ArchiveDeletion(archiveStore, archiveRuns, audit);
+        ArchivePages archivePages = new ArchivePages(archives, archiveAccess, archiveSharing, archiveRuns, pages, config.http().publicUrl(),
+                archiveDeletion);
         // Archive links have a password throttle of their own, like file links: guessing never locks out a login.
         ArchiveLinks archiveLinks = new ArchiveLinks(archiveAccess, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
         features.addAll(List.of(new ArchivesApi(archives, archiveAccess, preserve, rerun, archiveRuns,
-                        new ArchiveImport(archiveStore, config.archives().maxImportBytes()), fileStore, audit),
+                        new ArchiveImport(archiveStore, config.archives().maxImportBytes()), fileStore, audit, archiveDeletion),
                 new ArchiveSharingApi(archiveAccess, archiveSharing), archivePages,
                 new ArchiveLinkPages(archiveLinks, archives, archivePages, pages)));
 

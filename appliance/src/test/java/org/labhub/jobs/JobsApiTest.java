@@ -123,15 +123,16 @@ class JobsApiTest {
         // what the job wrote is the owner's, in their home, and theirs to read back through the hub
         assertThat(Files.readString(home.resolve("project/result.txt"))).isEqualTo("written by the job");
         assertThat(alice.api("GET", "/api/files/alice/project/result.txt").expectStatus(200).body()).isEqualTo("written by the job");
-        // bob's job does not see alice's home
-        TestNotebooks.write(t.dataRoot().resolve("homes/bob/peek.ipynb"), TestNotebooks.notebook(false,
+        // another user's job does not see alice's home (carol: bob's job list must stay empty for the test above)
+        HubClient carol = t.user("carol", "carol-password-1");
+        TestNotebooks.write(t.dataRoot().resolve("homes/carol/peek.ipynb"), TestNotebooks.notebook(false,
                 "import os\nprint('sees', sorted(os.listdir(os.path.expanduser('~'))))"));
-        long bobs = Json.MAPPER.readTree(bob.api("POST", "/api/jobs", "{\"notebook\":\"peek.ipynb\",\"environment\":\"minimal\"}")
+        long carols = Json.MAPPER.readTree(carol.api("POST", "/api/jobs", "{\"notebook\":\"peek.ipynb\",\"environment\":\"minimal\"}")
                 .expectStatus(201).body()).path("id").asLong();
-        Notebooks.await("bob's job", Duration.ofSeconds(120), () -> job(bob, bobs).path("final").asBoolean());
-        JsonNode bobDone = job(bob, bobs);
-        assertThat(bobDone.path("state").asString()).as(bobDone.toString()).isEqualTo("succeeded");
-        assertThat(TestNotebooks.printed(t.dataRoot().resolve("homes/bob").resolve(bobDone.path("output").asString())))
+        Notebooks.await("carol's job", Duration.ofSeconds(120), () -> job(carol, carols).path("final").asBoolean());
+        JsonNode carolDone = job(carol, carols);
+        assertThat(carolDone.path("state").asString()).as(carolDone.toString()).isEqualTo("succeeded");
+        assertThat(TestNotebooks.printed(t.dataRoot().resolve("homes/carol").resolve(carolDone.path("output").asString())))
                 .contains("peek.ipynb").doesNotContain("top.txt").doesNotContain("project");
     }
 

@@ -181,6 +181,9 @@ class AccessMatrixTest {
         PROMISE.put("POST /archives/{archive}/grants/{id}/delete", "user:files");
         PROMISE.put("POST /archives/{archive}/links", "user:files");
         PROMISE.put("POST /archives/{archive}/links/{id}/delete", "user:files");
+        // Deleting one: the owner or an admin, like sharing.
+        PROMISE.put("DELETE /api/archives/{archive}", "user:files");
+        PROMISE.put("POST /archives/{archive}/delete", "user:files");
         // An archive's public link: no account (an unknown token is a 404 past the access check).
         PROMISE.put("GET /a/{token}", "anyone");
         PROMISE.put("POST /a/{token}", "anyone");

@@ -7,6 +7,20 @@ import java.util.List;
 final class CleanupSteps {
     private CleanupSteps() {}
 
+    static Step deleteArchive() {
+        return new Step("delete the archive", CleanupSteps::deleteArchive);
+    }
+
+    /** As its owner: the archive outlives its owner's account, so deleting the users would leave it behind. */
+    static void deleteArchive(Context c) {
+        if (c.archive == null) {
+            return;
+        }
+        c.user1Api.api("DELETE", "/api/archives/" + c.archive).expect("delete archive " + c.archive, 204, 404);
+        c.user1Api.api("GET", "/api/archives/" + c.archive).expect("archive " + c.archive + " should be gone", 404);
+        c.archive = null;
+    }
+
     static Step deleteUsers() {
         return new Step("clean up the users", CleanupSteps::deleteUsers);
     }
@@ -30,6 +44,9 @@ final class CleanupSteps {
         List<Step> undo = new ArrayList<>();
         if (c.serverStarted && !c.serverStopped) {
             undo.add(ServerSteps.stop());
+        }
+        if (c.archive != null) {
+            undo.add(deleteArchive());
         }
         if (!c.created.isEmpty()) {
             undo.add(deleteUsers());

@@ -40,6 +40,8 @@ final class Context {
     String environment;
     boolean serverStarted;
     boolean serverStopped;
+    /** The archive this run preserved and has not deleted yet (null: none): the cleanup deletes it, even after a failure. */
+    String archive;
     /** Users this run created and has not deleted yet: the cleanup deletes them, even after a failure. */
     final List<String> created = new ArrayList<>();
     /** The passwords the admin gave the users it created (random, per run). */

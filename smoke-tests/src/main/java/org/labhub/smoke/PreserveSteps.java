@@ -45,6 +45,7 @@ final class PreserveSteps {
         if (archive.isEmpty()) {
             throw new StepFailure("the preservation is done but names no archive: " + Hub.Response.abbreviate(done.toString()));
         }
+        c.archive = archive;
         JsonNode a = c.user1Api.api("GET", "/api/archives/" + archive).expect("read archive " + archive, 200).json();
         if (!a.path("state").asString("").equals("ok")) {
             throw new StepFailure("archive " + archive + " is " + a.path("state").asString("") + ": " + a.path("problem").asString(""));

@@ -48,6 +48,7 @@ public final class SmokeMain {
         s.add(FileSteps.search());
         s.add(PreserveSteps.preserve());
         s.add(ServerSteps.stop());
+        s.add(CleanupSteps.deleteArchive());
         s.add(CleanupSteps.deleteUsers());
         return s;
     }
