@@ -260,3 +260,55 @@ document.addEventListener("submit", (event) => {
     show("The hub could not be reached.");
   });
 });
+
+// Importing an exported archive from /archives: the file goes as the request body (the API reads a tar, not a form),
+// with a progress bar; the browser follows to the imported archive's page.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-import]") || event.defaultPrevented) {
+    return;
+  }
+  event.preventDefault();
+  const file = form.elements.file.files[0];
+  const error = form.querySelector(".import-error");
+  const bar = form.querySelector(".import-progress");
+  const button = form.querySelector("button");
+  const show = (message) => {
+    error.textContent = message;
+    error.hidden = false;
+    bar.hidden = true;
+    button.disabled = false;
+  };
+  if (!file) {
+    show("Choose the archive's .tar file first.");
+    return;
+  }
+  error.hidden = true;
+  button.disabled = true;
+  bar.value = 0;
+  bar.hidden = false;
+  const xhr = new XMLHttpRequest();
+  xhr.open("POST", form.dataset.import);
+  xhr.setRequestHeader("Content-Type", "application/octet-stream");
+  xhr.setRequestHeader("X-CSRF-Token", form.elements.csrf.value);
+  xhr.upload.onprogress = (e) => {
+    if (e.lengthComputable) {
+      bar.value = Math.round((e.loaded * 100) / e.total);
+    }
+  };
+  xhr.onload = () => {
+    let json = {};
+    try {
+      json = JSON.parse(xhr.responseText);
+    } catch (ignored) {
+      // an answer without JSON: the status says enough
+    }
+    if (xhr.status === 201 && json.url) {
+      window.location.assign(json.url);
+    } else {
+      show(json.message || "The hub answered " + xhr.status + ".");
+    }
+  };
+  xhr.onerror = () => show("The hub could not be reached.");
+  xhr.send(file);
+});

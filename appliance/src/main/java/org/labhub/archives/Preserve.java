@@ -114,7 +114,7 @@ public final class Preserve implements AutoCloseable {
         }
         Environment env = environments.requireStartable(request.environment());
         purgeOld();
-        PreserveTask task = new PreserveTask(UUID.randomUUID().toString().replace("-", "").substring(0, 16), owner, clock.instant());
+        PreserveTask task = new PreserveTask(UUID.randomUUID().toString().replace("-", "").substring(0, 16), owner, clock.instant(), request);
         tasks.put(task.id(), task);
         workers.submit(() -> {
             try {

@@ -16,6 +16,7 @@ public final class PreserveTask {
     private final String id;
     private final String owner;
     private final Instant started;
+    private final PreserveRequest request;
     private final List<String> log = new ArrayList<>();
     private State state = State.RUNNING;
     private long exportedBytes;
@@ -25,15 +26,18 @@ public final class PreserveTask {
     private RunOutcome.CellFailure failure;
     private String failedNotebook;
 
-    PreserveTask(String id, String owner, Instant started) {
+    PreserveTask(String id, String owner, Instant started, PreserveRequest request) {
         this.id = id;
         this.owner = owner;
         this.started = started;
+        this.request = request;
     }
 
     public String id() { return id; }
     public String owner() { return owner; }
     public Instant started() { return started; }
+    /** What was asked: a failed preservation can be asked again as it was, "does not run" added. */
+    public PreserveRequest request() { return request; }
 
     public synchronized State state() { return state; }
     public synchronized String message() { return message; }

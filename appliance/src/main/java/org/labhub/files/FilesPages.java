@@ -62,8 +62,10 @@ public final class FilesPages implements Routes.Provider {
      * One row of the table.
      *
      * @param jobUrl the new-job form for this notebook ("Run as job"), or empty: only the caller's own notebooks run as jobs
+     * @param preserveUrl the preserve form for this notebook or folder, or empty: only the caller's own are preserved
      */
-    public record Row(String name, String type, String size, String modified, String url, String api, String path, String jobUrl) {
+    public record Row(String name, String type, String size, String modified, String url, String api, String path, String jobUrl,
+                      String preserveUrl) {
         /** A zip file, which gets an "Extract" button. */
         public boolean zip() { return type.equals("file") && name.toLowerCase(java.util.Locale.ROOT).endsWith(".zip"); }
     }
@@ -86,7 +88,7 @@ public final class FilesPages implements Routes.Provider {
             List<Row> rows = new ArrayList<>();
             for (Target.Child c : v.children()) {
                 RelPath p = path.child(c.name());
-                rows.add(new Row(c.name(), "folder", "—", "—", pageUrl(user, p) + "/", "", user + "/" + p, ""));
+                rows.add(new Row(c.name(), "folder", "—", "—", pageUrl(user, p) + "/", "", user + "/" + p, "", ""));
             }
             folderModel(model, rows, false, "name", "asc", user, path);
             pages.render(ex, "files", model);
@@ -108,10 +110,13 @@ public final class FilesPages implements Routes.Provider {
             for (Entry e : entries) {
                 RelPath p = path.child(e.name());
                 String type = FileRequests.type(e.kind());
-                boolean runnable = e.isFile() && e.name().endsWith(".ipynb") && user.equals(ex.principal().name());
+                boolean own = user.equals(ex.principal().name());
+                boolean runnable = e.isFile() && e.name().endsWith(".ipynb") && own;
+                String encoded = URLEncoder.encode(p.toString(), StandardCharsets.UTF_8);
                 rows.add(new Row(e.name(), type, e.isFile() ? Sizes.human(e.size()) : "—", Sizes.when(e.modified()),
                         pageUrl(user, p) + (e.isDirectory() ? "/" : ""), "/api/files/" + enc(user) + encPath(p), user + "/" + p,
-                        runnable ? "/jobs?notebook=" + URLEncoder.encode(p.toString(), StandardCharsets.UTF_8) : ""));
+                        runnable ? "/jobs?notebook=" + encoded : "",
+                        runnable || (own && e.isDirectory()) ? "/archives/new?path=" + encoded : ""));
             }
             folderModel(model, rows, target.may(Permission.CREATE), sort, order, user, path);
             pages.render(ex, "files", model);

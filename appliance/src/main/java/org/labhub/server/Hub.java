@@ -32,6 +32,7 @@ import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.labhub.archives.ArchiveAccess;
+import org.labhub.archives.PreservePages;
 import org.labhub.archives.ArchiveDeletion;
 import org.labhub.archives.ArchiveImport;
 import org.labhub.archives.ArchiveLinkPages;
@@ -360,6 +361,8 @@ public final class Hub implements AutoCloseable {
         ArchiveLinks archiveLinks = new ArchiveLinks(archiveAccess, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
         features.addAll(List.of(new ArchivesApi(archives, archiveAccess, preserve, rerun, archiveRuns,
                         new ArchiveImport(archiveStore, config.archives().maxImportBytes()), fileStore, audit, archiveDeletion),
+                // before the archive pages: /archives/new is a page of its own, not the archive "new"
+                new PreservePages(preserve, environments, profiles, groupStore, pages),
                 new ArchiveSharingApi(archiveAccess, archiveSharing), archivePages,
                 new ArchiveLinkPages(archiveLinks, archives, archivePages, pages)));
 

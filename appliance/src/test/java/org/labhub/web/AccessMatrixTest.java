@@ -184,6 +184,10 @@ class AccessMatrixTest {
         // Deleting one: the owner or an admin, like sharing.
         PROMISE.put("DELETE /api/archives/{archive}", "user:files");
         PROMISE.put("POST /archives/{archive}/delete", "user:files");
+        // Preserving from the browser: the form, and the page of one preservation (only its starter or an admin: 404 otherwise).
+        PROMISE.put("GET /archives/new", "user:read");
+        PROMISE.put("POST /archives/new", "user:files");
+        PROMISE.put("GET /archives/tasks/{task}", "user:read");
         // An archive's public link: no account (an unknown token is a 404 past the access check).
         PROMISE.put("GET /a/{token}", "anyone");
         PROMISE.put("POST /a/{token}", "anyone");
