@@ -11,7 +11,8 @@
 # hub's /dav/ with an nginx of its own (Debian's nginx and libnginx-mod-http-dav-ext) and rclone uploads; as root it
 # installs those Debian packages when missing (apt-get, never leaving Debian's nginx service running). preserve times
 # preserve and re-run of a small notebook against raw `podman run … nbconvert --execute` in the same image (root,
-# Podman and the minimal image, as spawn). search compares the hub's /api/search with ripgrep over the same files
+# Podman and the minimal image, as spawn). image (by name only) gives the sizes of the hub's container image and the
+# kernel images and times the container's start to healthy against the jar's (root, Podman, ./labhub image). search compares the hub's /api/search with ripgrep over the same files
 # (Debian's ripgrep, installed as root when missing); BENCH_SEARCH_NOTEBOOKS and BENCH_SEARCH_OTHERS (10000 each),
 # BENCH_SEARCH_REPS (10) and BENCH_SEARCH_SECONDS (60, the freshness phase) make a smaller run while working on it. Those
 # installs are the only downloads of any benchmark; nothing is downloaded while a benchmark is measured.
@@ -30,12 +31,12 @@ SPAWN_IMAGE=localhost/labhub/kernel-minimal:latest
 SETTLE_SECONDS=10
 
 usage() {
-  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy|webdav|search|preserve]   (no NAME: all eight; spawn alone about 3 minutes, proxy about 3, webdav about 7, search about 10, preserve about 2)"
+  echo "usage: bench/run.sh [startup|api-users|login|spawn|proxy|webdav|search|preserve|image]   (no NAME: the first eight; spawn alone about 3 minutes, proxy about 3, webdav about 7, search about 10, preserve about 2, image about 3)"
 }
 
 case ${1:-} in
   '') SELECTED=("${ALL[@]}") ;;
-  startup | api-users | login | spawn | proxy | webdav | search | preserve) SELECTED=("$1") ;;
+  startup | api-users | login | spawn | proxy | webdav | search | preserve | image) SELECTED=("$1") ;;
   -h | --help) usage; exit 0 ;;
   *) usage >&2; exit 2 ;;
 esac
@@ -99,7 +100,7 @@ cleanup() {
 # Removes the containers of this run that the spawn generator left (it removes them itself unless it was killed).
 remove_containers() {
   local f ids=()
-  [[ -d $TMP/spawn-raw || -d $TMP/proxy || -d $TMP/preserve ]] || return 0
+  [[ -d $TMP/spawn-raw || -d $TMP/proxy || -d $TMP/preserve || -d $TMP/image ]] || return 0
   mapfile -t ids < <(podman ps -aq --filter "label=org.labhub.bench-run=$RUN_ID" 2>/dev/null)
   for f in "$TMP"/*/secrets/hub-id; do
     if [[ -f $f ]]; then
@@ -458,6 +459,110 @@ run_preserve() {
     --image "$SPAWN_IMAGE" --runs 3
 }
 
+# image: the container image (./labhub image) against the jar. Sizes of it and of each kernel image, then start to
+# healthy on a fresh data root, the container (`podman run` as docs/container.md says) and the jar (as ./labhub run
+# starts it), five of each, interleaved, both on one Podman API service of this run.
+IMAGE_REF=localhost/labhub/labhub:latest
+
+image_missing() {
+  if (($(id -u) != 0)); then
+    echo "it needs root (the image is in root's Podman storage)"
+  elif ! command -v podman >/dev/null 2>&1; then
+    echo "Podman is not installed (provisioning/host-setup.sh)"
+  elif ! podman image exists "$IMAGE_REF" 2>/dev/null; then
+    echo "the image $IMAGE_REF is missing (./labhub image)"
+  fi
+}
+
+human_bytes() {
+  awk -v b="$1" 'BEGIN { split("B kB MB GB", u, " "); i = 1; while (b >= 1000 && i < 4) { b /= 1000; i++ }; printf "%.1f %s", b, u[i] }'
+}
+
+# A TCP port nothing listens on (the container's is published on it before anything answers).
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 40000))
+    ss -Hltn "sport = :$p" | grep -q . || { echo "$p"; return; }
+  done
+}
+
+# wait_healthy URL START: seconds from START until URL/api/health answers 200 (at most 180 s).
+wait_healthy() {
+  local url=$1 start=$2 i
+  for ((i = 0; i < 1800; i++)); do
+    if curl -fsS -m 2 -o /dev/null "$url/api/health" 2>/dev/null; then
+      awk -v a="$start" -v b="${EPOCHREALTIME/,/.}" 'BEGIN { printf "%.2f", b - a }'
+      return 0
+    fi
+    sleep 0.1
+  done
+  return 1
+}
+
+median() {
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+run_image() {
+  local missing
+  missing=$(image_missing)
+  if [[ -n $missing ]]; then
+    ((${#SELECTED[@]} == 1)) && { echo "bench: image cannot run: $missing" >&2; exit 1; }
+    echo "image: SKIPPED: $missing"
+    return 0
+  fi
+  note_load image
+  local ref
+  printf 'image: %s %s (id %.12s)\n' "$IMAGE_REF" "$(human_bytes "$(podman image inspect --format '{{.Size}}' "$IMAGE_REF")")" \
+    "$(podman image inspect --format '{{.Id}}' "$IMAGE_REF")"
+  while IFS= read -r ref; do
+    podman image exists "$ref:latest" || continue
+    printf 'image: kernel %s:latest %s\n' "$ref" "$(human_bytes "$(podman image inspect --format '{{.Size}}' "$ref:latest")")"
+  done < <(podman images --format '{{.Repository}}' --filter 'reference=localhost/labhub/kernel-*' | sort -u)
+
+  mkdir -p "$TMP/image"
+  local sock=$TMP/image/podman.sock
+  podman system service --time=0 "unix://$sock" >"$TMP/image/podman.log" 2>&1 &
+  PIDS+=("$!")
+  local i
+  for ((i = 0; i < 100; i++)); do [[ -S $sock ]] && break; sleep 0.1; done
+  [[ -S $sock ]] || { echo "bench: podman system service made no socket" >&2; exit 1; }
+
+  local -a jar_s=() ctr_s=()
+  local round data port start secs pid name
+  for ((round = 1; round <= 5; round++)); do
+    # The jar, as ./labhub run starts it (same JVM options and class archive), on the same Podman service.
+    data=$TMP/image/jar-$round port=$(free_port)
+    mkdir -p "$data"
+    start=${EPOCHREALTIME/,/.}
+    "${HUB_ENV[@]}" LABHUB_PODMAN_SOCKET="$sock" "$JAVA" "${JAVA_OPTS[@]}" -jar "$HUB_JAR" run --data "$data" --port "$port" \
+      --bind 127.0.0.1 >"$TMP/image/jar-$round.log" 2>&1 &
+    pid=$!
+    PIDS+=("$pid")
+    secs=$(wait_healthy "http://127.0.0.1:$port" "$start") || { tail -n 30 "$TMP/image/jar-$round.log" >&2; echo "bench: the jar did not become healthy" >&2; exit 1; }
+    jar_s+=("$secs")
+    stop_pid "$pid"
+
+    # The container, as docs/container.md runs it (data root at the same path inside and out).
+    data=$TMP/image/ctr-$round port=$(free_port) name=labhub-bench-image-$RUN_ID-$round
+    mkdir -p "$data"
+    start=${EPOCHREALTIME/,/.}
+    podman run -d --name "$name" --label "org.labhub.bench-run=$RUN_ID" -p "127.0.0.1:$port:8080" \
+      --cap-drop=ALL --cap-add=CHOWN,DAC_OVERRIDE,FOWNER --security-opt=no-new-privileges --read-only --tmpfs /tmp \
+      -v "$sock:/run/podman/podman.sock" -e LABHUB_PODMAN_SOCKET=/run/podman/podman.sock \
+      -v "$data:$data" -e LABHUB_DATA_ROOT="$data" "$IMAGE_REF" >/dev/null
+    secs=$(wait_healthy "http://127.0.0.1:$port" "$start") || { podman logs --tail 30 "$name" >&2; echo "bench: the container did not become healthy" >&2; exit 1; }
+    ctr_s+=("$secs")
+    podman rm -f -t 20 "$name" >/dev/null
+    printf 'image: round %d: jar %s s, container %s s\n' "$round" "${jar_s[-1]}" "${ctr_s[-1]}"
+  done
+  local jm cm
+  jm=$(median "${jar_s[@]}") cm=$(median "${ctr_s[@]}")
+  printf 'image: start to healthy (fresh data root), median of 5: container %s s, jar %s s; ratio container/jar %s\n' \
+    "$cm" "$jm" "$(ratio "$cm" "$jm")"
+}
+
 main() {
   echo "bench: $(date -u +%Y-%m-%dT%H:%M:%SZ) on $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo)," \
     "$("$JAVA" -version 2>&1 | head -n 1); hub ${BENCH_HUB_JAR:-$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')}" \
@@ -474,6 +579,7 @@ main() {
       webdav) run_webdav ;;
       search) run_search ;;
       preserve) run_preserve ;;
+      image) run_image ;;
     esac
   done
   echo "bench: done in $((SECONDS - started)) s"
