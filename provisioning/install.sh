@@ -244,7 +244,7 @@ if [ "\${1:-}" = kernels ]; then
   shift
   case "\${1:-}" in
     build | test) sub=\$1; shift; exec bash $CURRENT/kernels/\$sub.sh "\$@" ;;
-    list) . $CURRENT/kernels/lib.sh && kl_list; exit \$? ;;
+    list) exec bash -c '. "\$1/kernels/lib.sh" && kl_list' labhub $CURRENT ;;
     *) echo "usage: labhub kernels build|test|list [NAME...]" >&2; exit 2 ;;
   esac
 fi
