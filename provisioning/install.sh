@@ -357,17 +357,20 @@ hub_url() {
   printf '%s://127.0.0.1:%s\n' "$scheme" "${port:-8080}"
 }
 
+# Waits for /api/health; a hub that exits (systemd counts a restart, or gives up) has failed at once.
 wait_healthy() {
-  local url deadline body
+  local url deadline body restarts
   url="$(hub_url)/api/health"
+  restarts=$(systemctl show -p NRestarts --value labhub.service)
   deadline=$((SECONDS + HEALTH_WAIT))
   while ((SECONDS < deadline)); do
     if body=$(curl -fsSk --max-time 5 "$url" 2>/dev/null); then
       say "healthy: $url answers $body"
       return 0
     fi
-    if ! systemctl is-active --quiet labhub.service && [[ $(systemctl show -p SubState --value labhub.service) == failed ]]; then
-      warn "labhub.service failed; journalctl -u labhub -n 30:"
+    if [[ $(systemctl show -p SubState --value labhub.service) == failed ||
+      $(systemctl show -p NRestarts --value labhub.service) != "$restarts" ]]; then
+      warn "labhub.service exited; journalctl -u labhub -n 30:"
       journalctl -u labhub.service -n 30 --no-pager >&2 || true
       return 1
     fi
@@ -426,7 +429,7 @@ upgrade() {
     return 0
   fi
   warn "release $to did not become healthy: switching back to $from"
-  stop_service
+  systemctl stop labhub.service || true  # also when it is between restarts (not "active")
   systemctl reset-failed labhub.service 2>/dev/null || true
   switch_to "$from"
   if start_service; then
@@ -502,7 +505,7 @@ main() {
   build_kernels
   prune_releases "$name"
   start_service
-  say "done: release $name; admin password in $DATA/secrets/admin-password (labhub init --print-admin-password shows it)"
+  say "done in $SECONDS s: release $name; admin password in $DATA/secrets/admin-password (labhub init --print-admin-password shows it)"
 }
 
 main "$@"

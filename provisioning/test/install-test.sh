@@ -173,6 +173,25 @@ check_upgrade() {
   note "backup taken, alice (created before) logs in after it"
 }
 
+# A release whose jar does not start: the installer must switch back to the running release and exit 4.
+check_failed_upgrade_rolls_back() {
+  local before status=0 out
+  before=$(in_c readlink /opt/labhub/current)
+  in_c bash -c 'rm -rf /root/broken && mkdir -p /root/broken/appliance/target &&
+    cp -r /src/provisioning /src/kernels /src/pom.xml /src/docs /root/broken/ &&
+    cp -r /src/appliance/target/lib /root/broken/appliance/target/ &&
+    echo "not a jar" > /root/broken/appliance/target/labhub.jar'
+  out=$(in_c env LABHUB_RELEASE_NAME=test-broken-release LABHUB_HEALTH_WAIT=60 \
+    bash /root/broken/provisioning/install.sh --offline --skip-kernels 2>&1) || status=$?
+  printf '%s\n' "$out"
+  ((status == 4)) || { echo "expected exit 4, got $status"; return 1; }
+  grep -q 'switching back to' <<<"$out" || { echo "no word of switching back"; return 1; }
+  [[ $(in_c readlink /opt/labhub/current) == "$before" ]] || { echo "current is not $before again"; return 1; }
+  [[ $(in_c systemctl is-active labhub.service) == active ]] || { echo "the previous release is not running"; return 1; }
+  in_c bash /src/provisioning/test/in-container.sh login http://127.0.0.1 http://127.0.0.1 alice /root/alice-pw
+  note "exit 4, $before runs again, alice still logs in"
+}
+
 check_tls_and_password_file() {
   in_c bash -c 'printf "operator-chosen-pw-1\n" > /root/admin-pw && chmod 600 /root/admin-pw'
   in_c bash /src/provisioning/install.sh --offline --skip-kernels --tls self-signed --hostname lab.example.org \
@@ -209,6 +228,7 @@ run_checks() {
     /var/lib/labhub/secrets/admin-password
   step "install.sh again changes nothing" check_idempotent
   step "upgrade to a second release takes a backup and keeps users" check_upgrade
+  step "an upgrade whose release does not start is rolled back" check_failed_upgrade_rolls_back
   step "--tls self-signed --hostname --admin-password-file" check_tls_and_password_file
   step "--uninstall keeps /var/lib/labhub and /etc/labhub" check_uninstall_keeps_data
   step "--uninstall --purge removes them" check_purge
