@@ -70,7 +70,7 @@ public final class InitCommand {
             err.println("labhub init: admin password refused: " + e.getMessage());
             return 2;
         } catch (DataRootLock.DataRootInUseException e) {
-            err.println("labhub init: " + e.getMessage() + "; stop the hub first (systemctl stop labhub), then run init again");
+            err.println("labhub init: " + e.getMessage() + " (an installed hub: systemctl stop labhub), then run init again");
             return 1;
         } catch (IOException | RuntimeException e) {
             err.println("labhub init: failed: " + e);

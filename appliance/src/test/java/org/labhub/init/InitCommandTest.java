@@ -155,7 +155,7 @@ class InitCommandTest {
             MainRunner.Outcome r = init("--tls", "self-signed");
 
             assertThat(r.status()).as(r.toString()).isEqualTo(1);
-            assertThat(r.stderr()).contains("stop the hub first");
+            assertThat(r.stderr()).contains("is using the data root").contains("systemctl stop labhub");
             assertThat(Files.readString(conf())).isEqualTo(CONFIG);
             assertThat(Files.exists(data().resolve("secrets/tls/cert.pem"))).isFalse();
         }
