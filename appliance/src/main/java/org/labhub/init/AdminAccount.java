@@ -55,7 +55,7 @@ final class AdminAccount {
         String name = config.auth().adminUser();
         Optional<User> existing = users.byName(name);
         if (existing.isEmpty()) {
-            String password = given.or(this::stored).orElseGet(() -> Secrets.readablePassword(16));
+            String password = given.or(() -> stored(paths)).orElseGet(() -> Secrets.readablePassword(16));
             // Saved before the account exists, as at a hub's first start: a crash in between leaves no unknown password.
             store(password);
             accounts.create(ACTOR, name, Optional.of(password), true, User.State.ACTIVE, Optional.empty());
@@ -79,7 +79,7 @@ final class AdminAccount {
     }
 
     /** The password saved in {@code <data>/secrets/admin-password}, if any (it may be outdated once changed in the pages). */
-    Optional<String> stored() {
+    static Optional<String> stored(SitePaths paths) {
         Path file = paths.adminPassword();
         try {
             return Files.exists(file) ? Optional.of(Files.readString(file).strip()).filter(p -> !p.isEmpty()) : Optional.empty();
@@ -89,7 +89,7 @@ final class AdminAccount {
     }
 
     private void store(String password) throws IOException {
-        if (!stored().filter(password::equals).isPresent()) {
+        if (stored(paths).filter(password::equals).isEmpty()) {
             Files.createDirectories(paths.secrets());
             AtomicFiles.writePrivate(paths.adminPassword(), (password + "\n").getBytes(StandardCharsets.UTF_8));
         }

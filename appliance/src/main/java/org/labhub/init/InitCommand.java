@@ -120,7 +120,7 @@ public final class InitCommand {
                         + " in " + paths.tlsDir());
             }
             report(did, after, paths, configFile, admin, options.printAdminPassword()
-                    ? admin.password().or(() -> new AdminAccount(null, paths, after).stored()) : Optional.empty());
+                    ? admin.password().or(() -> AdminAccount.stored(paths)) : Optional.empty());
         }
         return 0;
     }
