@@ -98,7 +98,26 @@ public final class TlsSetup {
 
     /** Checks that a provided certificate and key can be served (readable PEM, key fits); throws ConfigException. */
     public static void check(Path certFile, Path keyFile) {
-        keyStore(certFile, keyFile);
+        KeyStore ks = keyStore(certFile, keyFile);
+        try {
+            // A key store takes any key with any certificate; a TLS handshake would fail much later. Sign and verify.
+            PrivateKey key = (PrivateKey) ks.getKey("labhub", new char[0]);
+            X509Certificate cert = (X509Certificate) ks.getCertificate("labhub");
+            String algorithm = key.getAlgorithm().equals("EC") ? "SHA256withECDSA" : "SHA256with" + key.getAlgorithm();
+            byte[] probe = "labhub".getBytes(StandardCharsets.US_ASCII);
+            java.security.Signature signer = java.security.Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            java.security.Signature verifier = java.security.Signature.getInstance(algorithm);
+            verifier.initVerify(cert.getPublicKey());
+            verifier.update(probe);
+            if (!verifier.verify(signature)) {
+                throw new ConfigException("tls.private_key: " + keyFile + " is not the key of the certificate in " + certFile);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new ConfigException("tls.private_key: " + keyFile + " does not fit the certificate in " + certFile + ": " + e.getMessage());
+        }
     }
 
     private static List<X509Certificate> keyStoreChain(Path certFile) {

@@ -149,6 +149,48 @@ class InitCommandTest {
     }
 
     @Test
+    void aProvidedCertificateIsCheckedRecordedAndServed() throws Exception {
+        // Another data root's self-signed pair stands in for a certificate from a CA.
+        Path other = tmp.resolve("other");
+        Files.createDirectories(other);
+        Path otherConf = Files.writeString(other.resolve("labhub.conf"), CONFIG);
+        assertThat(MainRunner.run("init", "--data", other.resolve("data").toString(), "--config", otherConf.toString(),
+                "--tls", "self-signed", "--hostname", "provided.localhost").status()).isZero();
+        Path cert = other.resolve("data/secrets/tls/cert.pem");
+        Path key = other.resolve("data/secrets/tls/key.pem");
+
+        MainRunner.Outcome r = init("--tls-cert", cert.toString(), "--tls-key", key.toString());
+
+        assertThat(r.status()).as(r.toString()).isZero();
+        assertThat(Files.readString(conf())).contains("self_signed = false").contains("certificate = \"" + cert + "\"")
+                .contains("private_key = \"" + key + "\"");
+        assertThat(Files.exists(data().resolve("secrets/tls/cert.pem"))).as("no self-signed pair of its own").isFalse();
+        X509Certificate provided;
+        try (InputStream in = Files.newInputStream(cert)) {
+            provided = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        LabhubConfig config = new ConfigLoader().load(Optional.of(conf()), Map.of(), Map.of("http.port", "0"));
+        try (Hub hub = Hub.start(config)) {
+            HttpResponse<String> health = HttpClient.newBuilder().sslContext(trusting(provided)).build()
+                    .send(HttpRequest.newBuilder(URI.create(hub.baseUrl() + "/api/health")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+        }
+        // A file that holds no key, and another certificate's key, are refused before anything changes.
+        String before = Files.readString(conf());
+        Path noKey = Files.writeString(tmp.resolve("no-key.pem"), "not a key\n");
+        MainRunner.Outcome notAKey = init("--tls-cert", cert.toString(), "--tls-key", noKey.toString());
+        assertThat(notAKey.status()).as(notAKey.toString()).isEqualTo(2);
+        assertThat(notAKey.stderr()).contains("tls.private_key").contains("no unencrypted PEM private key");
+        Path third = Files.createDirectories(tmp.resolve("third"));
+        assertThat(MainRunner.run("init", "--data", third.resolve("data").toString(), "--config",
+                Files.writeString(third.resolve("labhub.conf"), CONFIG).toString(), "--tls", "self-signed").status()).isZero();
+        MainRunner.Outcome otherKey = init("--tls-cert", cert.toString(), "--tls-key", third.resolve("data/secrets/tls/key.pem").toString());
+        assertThat(otherKey.status()).as(otherKey.toString()).isEqualTo(2);
+        assertThat(otherKey.stderr()).contains("is not the key of the certificate");
+        assertThat(Files.readString(conf())).isEqualTo(before);
+    }
+
+    @Test
     void itRefusesWhileAHubRunsOnTheDataRootAndChangesNothing() throws Exception {
         Files.writeString(conf(), CONFIG);
         try (TestHub t = TestHub.startOn(data(), Map.of())) {
