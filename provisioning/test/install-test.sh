@@ -203,6 +203,16 @@ check_tls_and_password_file() {
   note "HTTPS on 443 with the self-signed certificate, admin logs in with the file's password; $health"
 }
 
+# A provided pair (here: the self-signed one made above, copied out) goes to /etc/labhub/tls/ and is served.
+check_provided_certificate() {
+  in_c bash -c 'cp /var/lib/labhub/secrets/tls/cert.pem /root/cert.pem && cp /var/lib/labhub/secrets/tls/key.pem /root/key.pem'
+  in_c bash /src/provisioning/install.sh --offline --skip-kernels --tls-cert /root/cert.pem --tls-key /root/key.pem
+  in_c grep -q '^certificate = "/etc/labhub/tls/cert.pem"' /etc/labhub/labhub.conf || { echo "certificate not recorded"; return 1; }
+  in_c grep -q '^self_signed = false' /etc/labhub/labhub.conf || { echo "self_signed still on"; return 1; }
+  in_c curl -fsS --max-time 10 --cacert /root/cert.pem https://127.0.0.1/api/health
+  note "config names /etc/labhub/tls/cert.pem; HTTPS verified against that certificate"
+}
+
 check_uninstall_keeps_data() {
   in_c bash /src/provisioning/install.sh --uninstall
   in_c test -f /var/lib/labhub/db/service.properties || { echo "/var/lib/labhub lost its catalog"; return 1; }
@@ -230,6 +240,7 @@ run_checks() {
   step "upgrade to a second release takes a backup and keeps users" check_upgrade
   step "an upgrade whose release does not start is rolled back" check_failed_upgrade_rolls_back
   step "--tls self-signed --hostname --admin-password-file" check_tls_and_password_file
+  step "--tls-cert/--tls-key: a provided certificate is copied and served" check_provided_certificate
   step "--uninstall keeps /var/lib/labhub and /etc/labhub" check_uninstall_keeps_data
   step "--uninstall --purge removes them" check_purge
   say "$STEPS steps passed in $((SECONDS - T0)) s"
