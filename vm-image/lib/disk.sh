@@ -1,0 +1,272 @@
+# shellcheck shell=bash
+# Stages 2 and 3 of vm-image/build.sh: the partitioned base disk (root file system, kernel images, GRUB)
+# and labhub on a copy of it.
+
+# GPT partition types: BIOS boot (GRUB's core image for BIOS on GPT), EFI system, Linux file system.
+VM_PART_BIOS=21686148-6449-6E6F-744E-656564454649
+VM_PART_ESP=C12A7328-F81F-11D2-BA4B-00A0C93EC93B
+VM_PART_LINUX=0FC63DAF-8483-4772-8E79-3D69D8477DE4
+# The root file system is the last partition, so the first boot can grow it into the rest of the disk.
+VM_ROOT_PART=3
+VM_ESP_PART=2
+
+# shellcheck source=kernels/lib.sh
+source "$ROOT_DIR/kernels/lib.sh"
+
+# vm_kernel_ids NAME...: builds (or finds up to date) the kernel images and prints "NAME REF ID" lines.
+vm_kernel_ids() {
+  local name hash ref id
+  if (($#)); then
+    bash "$ROOT_DIR/kernels/build.sh" "$@" >&2 || vm_die "building the kernel images ($*) failed"
+  fi
+  for name in "$@"; do
+    hash=$(kl_recipe_hash "$name")
+    ref=$(kl_image_ref "$name" "$hash")
+    id=$(podman image inspect --format '{{.Id}}' "$ref") || vm_die "kernel image $ref not found after building it"
+    printf '%s %s %s\n' "$name" "$ref" "$id"
+  done
+}
+
+vm_base_hash() {
+  {
+    printf 'rootfs %s\nsize %s\n' "$1" "$SIZE"
+    printf '%s\n' "$2"
+    vm_hash_files "$VM_DIR" lib/disk.sh
+  } | sha256sum | cut -d' ' -f1
+}
+
+# vm_chroot_prepare MNT LOOP: /proc, /sys and a small /dev of its own in the image, holding the loop
+# device, its partitions and /dev/disk/by-uuid links (GRUB writes root=UUID= only when that link exists,
+# and this host runs no udev to make it).
+vm_chroot_prepare() {
+  local mnt=$1 loop=$2 n p uuid
+  vm_mount -t proc proc "$mnt/proc"
+  vm_mount -t sysfs sysfs "$mnt/sys"
+  vm_mount -t tmpfs -o mode=0755,size=16m devtmp "$mnt/dev"
+  for n in null zero full random urandom tty; do cp -a "/dev/$n" "$mnt/dev/"; done
+  mkdir -p "$mnt/dev/pts" "$mnt/dev/shm" "$mnt/dev/disk/by-uuid"
+  cp -a "$loop" "$loop"p* "$mnt/dev/"
+  for p in "$loop"p*; do
+    uuid=$(blkid -s UUID -o value "$p" 2>/dev/null) || continue
+    [[ -z $uuid ]] || ln -sf "../../${p#/dev/}" "$mnt/dev/disk/by-uuid/$uuid"
+  done
+}
+
+# vm_mount_disk RAW MNT: attaches RAW (loop device in VM_LOOP) and mounts its root file system at MNT.
+vm_mount_disk() {
+  local raw=$1 mnt=$2
+  vm_loop_attach "$raw"
+  vm_mount "$(vm_loop_part "$VM_LOOP" $VM_ROOT_PART)" "$mnt"
+}
+
+vm_unmount_disk() {
+  sync
+  vm_umount_all
+  vm_loops_detach
+}
+
+# vm_load_kernels MNT "NAME REF ID" lines: saves each image once (cached by id) and loads it into the
+# image's own Podman storage, so no user waits for an image at the first boot.
+vm_load_kernels() {
+  local mnt=$1 lines=$2 name ref id archive tmp t
+  vm_tmpdir
+  tmp=$VM_TMP
+  while read -r name ref id; do
+    [[ -n $name ]] || continue
+    t=$(vm_now)
+    archive=$CACHE/kernel-$name-${id:0:12}.tar
+    if [[ ! -s $archive ]]; then
+      rm -f "$CACHE/kernel-$name-"*.tar
+      VM_PARTIAL+=("$archive.part")
+      podman save -q --format docker-archive -o "$archive.part" "$ref" >/dev/null || vm_die "podman save $ref failed"
+      mv -f "$archive.part" "$archive"
+    fi
+    podman --root "$mnt/var/lib/containers/storage" --runroot "$tmp/run" --storage-driver overlay \
+      load -q -i "$archive" >/dev/null || vm_die "loading $ref into the image failed"
+    podman --root "$mnt/var/lib/containers/storage" --runroot "$tmp/run" --storage-driver overlay \
+      tag "$ref" "$(kl_image_repo "$name"):latest" || vm_die "tagging $ref in the image failed"
+    vm_say "      kernel $name: $ref loaded ($(vm_human "$(stat -c %s "$archive")")) in $(vm_elapsed "$t")"
+  done <<<"$lines"
+  # The build host's Podman recorded its own paths in the database next to the images; the VM's Podman
+  # would refuse them ("database static dir does not match"). Images live in the storage, not there.
+  rm -rf "$mnt/var/lib/containers/storage/libpod" "$mnt/var/lib/containers/storage/tmp"
+  vm_umount_under "$tmp"
+}
+
+# vm_stage_base RAW TAR: the base disk, unless cached.
+vm_stage_base() {
+  local raw=$1 tar=$2 t tmp mnt loop root_uuid esp_uuid
+  if [[ -s $raw ]] && ! $FORCE; then
+    vm_say "[2/3] base disk: cached ($(vm_rel "$raw"))"
+    return 0
+  fi
+  t=$(vm_now)
+  vm_say "[2/3] base disk: $SIZE, GPT (BIOS boot, ESP, ext4 root), kernels ${KERNELS[*]:-none}"
+  vm_tmpdir
+  tmp=$VM_TMP
+  mnt=$tmp/mnt
+  mkdir -p "$mnt"
+  VM_PARTIAL+=("$raw.part")
+  rm -f "$raw.part"
+  truncate -s "$SIZE" "$raw.part"
+  sfdisk -q "$raw.part" <<EOF || vm_die "partitioning failed"
+label: gpt
+start=1MiB, size=1MiB, type=$VM_PART_BIOS, name="bios"
+size=127MiB, type=$VM_PART_ESP, name="esp"
+type=$VM_PART_LINUX, name="root"
+EOF
+  vm_loop_attach "$raw.part"
+  loop=$VM_LOOP
+  root_uuid=$(cat /proc/sys/kernel/random/uuid)
+  mkfs.vfat -F 32 -n ESP "$(vm_loop_part "$loop" $VM_ESP_PART)" >/dev/null || vm_die "mkfs.vfat failed"
+  mkfs.ext4 -q -F -L labhub-root -U "$root_uuid" -m 1 "$(vm_loop_part "$loop" $VM_ROOT_PART)" ||
+    vm_die "mkfs.ext4 failed"
+  esp_uuid=$(blkid -s UUID -o value "$(vm_loop_part "$loop" $VM_ESP_PART)")
+  vm_mount "$(vm_loop_part "$loop" $VM_ROOT_PART)" "$mnt"
+  # The ESP is not mounted here: build hosts' kernels may lack vfat (these do); GRUB's EFI files are
+  # written to the empty mount point and copied into the FAT partition with mtools.
+  mkdir -p "$mnt/boot/efi"
+
+  tar -xpf "$tar" -C "$mnt" --numeric-owner --xattrs --xattrs-include='*' || vm_die "unpacking the root file system failed"
+  cat >"$mnt/etc/fstab" <<EOF
+# <file system>  <mount point>  <type>  <options>  <dump>  <pass>
+UUID=$root_uuid  /  ext4  errors=remount-ro  0  1
+UUID=$esp_uuid  /boot/efi  vfat  umask=0077,nofail  0  2
+EOF
+  vm_say "      root file system unpacked ($(du -sh --one-file-system "$mnt" | cut -f1)) after $(vm_elapsed "$t")"
+
+  vm_load_kernels "$mnt" "$kernel_ids"
+
+  vm_chroot_prepare "$mnt" "$loop"
+  chroot "$mnt" grub-install --target=i386-pc --boot-directory=/boot "$loop" >"$tmp/grub.log" 2>&1 ||
+    { cat "$tmp/grub.log" >&2; vm_die "grub-install --target=i386-pc failed"; }
+  # UEFI: GRUB at the removable-media path (EFI/BOOT/BOOTX64.EFI), which firmware boots without NVRAM
+  # entries. grub-install would refuse: it wants the ESP mounted as FAT, which this host cannot do. So
+  # the same image it would make, by hand: GRUB's EFI modules next to the BIOS ones, and a core image
+  # that finds the root file system by UUID and reads the shared /boot/grub/grub.cfg.
+  mkdir -p "$mnt/boot/grub/x86_64-efi" "$tmp/EFI/BOOT"
+  cp "$mnt"/usr/lib/grub/x86_64-efi/*.mod "$mnt"/usr/lib/grub/x86_64-efi/*.lst "$mnt/boot/grub/x86_64-efi/"
+  printf 'search --no-floppy --fs-uuid --set=root %s\nset prefix=($root)/boot/grub\n' "$root_uuid" >"$mnt/tmp/grub-efi.cfg"
+  chroot "$mnt" grub-mkimage -O x86_64-efi -p /boot/grub -c /tmp/grub-efi.cfg -o /tmp/BOOTX64.EFI \
+    part_gpt part_msdos ext2 fat search search_fs_uuid normal configfile linux gzio echo all_video efi_gop serial \
+    terminal >>"$tmp/grub.log" 2>&1 || { cat "$tmp/grub.log" >&2; vm_die "grub-mkimage -O x86_64-efi failed"; }
+  mv "$mnt/tmp/BOOTX64.EFI" "$tmp/EFI/BOOT/"
+  rm -f "$mnt/tmp/grub-efi.cfg"
+  mcopy -s -i "$(vm_loop_part "$loop" $VM_ESP_PART)" "$tmp/EFI" ::/ || vm_die "copying GRUB's EFI image into the ESP failed"
+  chroot "$mnt" grub-mkconfig -o /boot/grub/grub.cfg >>"$tmp/grub.log" 2>&1 ||
+    { cat "$tmp/grub.log" >&2; vm_die "grub-mkconfig failed"; }
+  grep -q "root=UUID=$root_uuid" "$mnt/boot/grub/grub.cfg" ||
+    vm_die "grub.cfg does not name the root file system by UUID $root_uuid"
+  vm_unmount_disk
+  mv -f "$raw.part" "$raw"
+  vm_say "[2/3] base disk: $(vm_disk_sizes "$raw") in $(vm_elapsed "$t")"
+}
+
+# vm_install_labhub MNT: provisioning/install.sh (h-install's host installer) run inside the image, on a
+# copy of this checkout with the built jar. --no-start: no systemd runs in the chroot; the first boot
+# does the rest.
+vm_install_labhub() {
+  local mnt=$1 src=/var/tmp/labhub-src log
+  if [[ ! -x $ROOT_DIR/provisioning/install.sh ]]; then
+    [[ ${LABHUB_VM_NO_LABHUB:-} == 1 ]] || vm_die "provisioning/install.sh is missing (LABHUB_VM_NO_LABHUB=1 builds a disk without labhub)"
+    vm_say "      LABHUB_VM_NO_LABHUB=1: no labhub in this disk"
+    return 0
+  fi
+  [[ -f $ROOT_DIR/appliance/target/labhub.jar && -d $ROOT_DIR/appliance/target/lib ]] ||
+    vm_die "appliance/target/labhub.jar is not built: run ./labhub build"
+  rm -rf "$mnt$src"
+  mkdir -p "$mnt$src/appliance/target"
+  git -C "$ROOT_DIR" ls-files -z --cached --others --exclude-standard |
+    (cd "$ROOT_DIR" && tar --null -T - -cf - --ignore-failed-read 2>/dev/null) | tar -xf - -C "$mnt$src" ||
+    vm_die "copying the checkout into the image failed"
+  cp -a "$ROOT_DIR/appliance/target/labhub.jar" "$ROOT_DIR/appliance/target/lib" "$mnt$src/appliance/target/"
+  if [[ -f $ROOT_DIR/appliance/target/labhub.jsa ]]; then cp -a "$ROOT_DIR/appliance/target/labhub.jsa" "$mnt$src/appliance/target/"; fi
+  log=$OUT/install.log
+  if ! chroot "$mnt" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 HOME=/root bash "$src/provisioning/install.sh" --offline --no-start --skip-kernels >"$log" 2>&1; then
+    tail -n 25 "$log" | sed 's/^/  | /' >&2
+    vm_die "provisioning/install.sh failed inside the image; full log in $(vm_rel "$log")"
+  fi
+  rm -rf "$mnt$src"
+  vm_say "      labhub installed by provisioning/install.sh (log: $(vm_rel "$log"))"
+}
+
+# vm_toml_merge FROM INTO: sets each `key = value` of FROM in its [section] of INTO, replacing the same key,
+# adding the section at the end when INTO has none (TOML forbids a section twice). Comments are kept.
+vm_toml_merge() {
+  local from=$1 into=$2 tmp
+  tmp=$(mktemp "$into.XXXXXX")
+  awk '
+    function secname(l) { gsub(/^[[:space:]]*\[|\][[:space:]]*(#.*)?$/, "", l); return l }
+    function keyname(l) { sub(/[[:space:]]*=.*/, "", l); gsub(/^[[:space:]]+/, "", l); return l }
+    FNR == NR {
+      if ($0 ~ /^[[:space:]]*(#|$)/) next
+      if ($0 ~ /^[[:space:]]*\[/) { sec = secname($0); if (!(sec in order)) { order[sec] = ++nsec; names[nsec] = sec }; next }
+      k = keyname($0); want[sec, k] = $0; keys[sec] = keys[sec] SUBSEP k; next
+    }
+    function flush(s,   n, i, parts) {
+      n = split(keys[s], parts, SUBSEP)
+      for (i = 2; i <= n; i++) if (!done[s, parts[i]]) { print want[s, parts[i]]; done[s, parts[i]] = 1 }
+    }
+    /^[[:space:]]*\[/ { if (cur in order) flush(cur); cur = secname($0); seen[cur] = 1; print; next }
+    cur in order && $0 !~ /^[[:space:]]*(#|$)/ && ((cur, keyname($0)) in want) {
+      if (!done[cur, keyname($0)]) { print want[cur, keyname($0)]; done[cur, keyname($0)] = 1 }
+      next
+    }
+    { print }
+    END {
+      if (cur in order) flush(cur)
+      for (i = 1; i <= nsec; i++) if (!(names[i] in seen)) { print ""; print "[" names[i] "]"; flush(names[i]) }
+    }' "$from" "$into" >"$tmp" || { rm -f "$tmp"; vm_die "merging $from into $into failed"; }
+  chmod --reference="$into" "$tmp"
+  chown --reference="$into" "$tmp"
+  mv -f "$tmp" "$into"
+}
+
+# vm_install_firstboot MNT: the first-boot unit and scripts, and the VM's own settings for labhub.
+vm_install_firstboot() {
+  local mnt=$1 f
+  install -d -m 0755 "$mnt/usr/local/lib/labhub-vm"
+  for f in "$VM_DIR"/firstboot/*; do
+    case $f in
+      *.service) install -m 0644 "$f" "$mnt/etc/systemd/system/" ;;
+      *.toml) ;;
+      *) install -m 0755 "$f" "$mnt/usr/local/lib/labhub-vm/" ;;
+    esac
+  done
+  if [[ -f $mnt/etc/labhub/labhub.conf ]]; then
+    vm_toml_merge "$VM_DIR/firstboot/labhub-vm.toml" "$mnt/etc/labhub/labhub.conf"
+  fi
+  chroot "$mnt" systemctl enable labhub-firstboot.service labhub-ready.service >/dev/null 2>&1 || vm_die "enabling the first-boot units failed"
+  # Until the first boot has run, the login prompt says it is coming.
+  printf 'Debian GNU/Linux 12 \\n \\l\n\nlabhub: the first boot has not finished yet.\n\n' >"$mnt/etc/issue"
+}
+
+# vm_stage_labhub BASE RAW QCOW2
+vm_stage_labhub() {
+  local base=$1 raw=$2 qcow=$3 t tmp mnt loop
+  t=$(vm_now)
+  vm_say "[3/3] labhub: copying the base disk"
+  vm_tmpdir
+  tmp=$VM_TMP
+  mnt=$tmp/mnt
+  mkdir -p "$mnt"
+  VM_PARTIAL+=("$raw.part" "$qcow.part")
+  cp --sparse=always "$base" "$raw.part"
+  vm_mount_disk "$raw.part" "$mnt"
+  loop=$VM_LOOP
+  vm_chroot_prepare "$mnt" "$loop"
+  vm_install_labhub "$mnt"
+  vm_install_firstboot "$mnt"
+  # Whatever ran in the chroot must not leave an identity behind that every VM would share.
+  : >"$mnt/etc/machine-id"
+  rm -f "$mnt"/etc/ssh/ssh_host_* "$mnt/var/lib/systemd/random-seed"
+  vm_unmount_disk
+  rm -f "$raw" "$qcow"
+  mv -f "$raw.part" "$raw"
+  local tq
+  tq=$(vm_now)
+  qemu-img convert -c -O qcow2 "$raw" "$qcow.part" || vm_die "qemu-img convert failed"
+  mv -f "$qcow.part" "$qcow"
+  vm_say "[3/3] labhub: done in $(vm_elapsed "$t") (qcow2 conversion $(vm_elapsed "$tq"))"
+}
