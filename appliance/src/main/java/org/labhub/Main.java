@@ -23,6 +23,7 @@ import org.labhub.config.ConfigException;
 import org.labhub.config.ConfigLoader;
 import org.labhub.config.LabhubConfig;
 import org.labhub.config.SitePaths;
+import org.labhub.init.InitCommand;
 import org.labhub.server.Hub;
 import org.labhub.search.Reindex;
 import org.labhub.server.LogSetup;
@@ -30,7 +31,7 @@ import org.labhub.web.Json;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The {@code labhub} command: {@code run} serves the hub; {@code backup}, {@code restore}, {@code reindex},
+ * The {@code labhub} command: {@code run} serves the hub; {@code init}, {@code backup}, {@code restore}, {@code reindex},
  * {@code config-doc} and {@code openapi} are the operator's tools. Exit codes: 0 done, 1 failed, 2 bad usage or config.
  */
 public final class Main {
@@ -39,6 +40,7 @@ public final class Main {
             "       labhub backup DIR [--data DIR] [--config FILE]",
             "       labhub restore DIR [--data DIR]",
             "       labhub reindex [--data DIR] [--config FILE]",
+            "       " + org.labhub.init.InitOptions.USAGE.replace("\n", "\n       "),
             "       labhub config-doc | openapi | version");
 
     private Main() {}
@@ -48,6 +50,10 @@ public final class Main {
     }
 
     static int run(String[] args) {
+        if (args.length > 0 && args[0].equals("init")) {
+            // init has options of its own (and one without a value), so it parses its arguments itself.
+            return new InitCommand(System.out, System.err, System.getenv()).run(java.util.Arrays.copyOfRange(args, 1, args.length));
+        }
         try {
             Cli cli = Cli.parse(args);
             switch (cli.command) {

@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
@@ -65,7 +66,42 @@ public final class TlsSetup {
         return ssl;
     }
 
-    static KeyStore keyStore(Path certFile, Path keyFile) {
+    /**
+     * Makes the self-signed pair under {@code <data>/secrets/tls/} when it is missing, or when {@code host} is given and
+     * the existing certificate does not name it (a host renamed by {@code labhub init --hostname}). True when it made one.
+     */
+    public static boolean ensureSelfSigned(SitePaths paths, Optional<String> host) {
+        Path cert = paths.tlsDir().resolve("cert.pem");
+        Path key = paths.tlsDir().resolve("key.pem");
+        if (Files.exists(cert) && Files.exists(key) && host.map(h -> names(cert).contains(h)).orElse(true)) {
+            return false;
+        }
+        generateSelfSigned(cert, key, host.orElseGet(TlsSetup::localHostName));
+        return true;
+    }
+
+    /** The DNS names and IP addresses a PEM certificate is valid for (its subject alternative names). */
+    public static List<String> names(Path certFile) {
+        List<String> names = new ArrayList<>();
+        for (X509Certificate c : keyStoreChain(certFile)) {
+            try {
+                if (c.getSubjectAlternativeNames() != null) {
+                    c.getSubjectAlternativeNames().forEach(n -> names.add(String.valueOf(n.get(1))));
+                }
+            } catch (java.security.cert.CertificateParsingException e) {
+                throw new ConfigException("tls.certificate: cannot read the names in " + certFile + ": " + e.getMessage());
+            }
+            break;
+        }
+        return names;
+    }
+
+    /** Checks that a provided certificate and key can be served (readable PEM, key fits); throws ConfigException. */
+    public static void check(Path certFile, Path keyFile) {
+        keyStore(certFile, keyFile);
+    }
+
+    private static List<X509Certificate> keyStoreChain(Path certFile) {
         List<X509Certificate> chain = new ArrayList<>();
         JcaX509CertificateConverter converter = new JcaX509CertificateConverter();
         try (Reader r = Files.newBufferedReader(certFile); PEMParser pem = new PEMParser(r)) {
@@ -77,6 +113,19 @@ public final class TlsSetup {
         } catch (IOException | GeneralSecurityException e) {
             throw new ConfigException("tls.certificate: cannot read " + certFile + ": " + e.getMessage());
         }
+        return chain;
+    }
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "localhost";
+        }
+    }
+
+    static KeyStore keyStore(Path certFile, Path keyFile) {
+        List<X509Certificate> chain = keyStoreChain(certFile);
         if (chain.isEmpty()) {
             throw new ConfigException("tls.certificate: no PEM certificate found in " + certFile);
         }
@@ -106,18 +155,21 @@ public final class TlsSetup {
 
     /** A self-signed certificate for this host, valid for 825 days (the longest browsers accept). */
     static void generateSelfSigned(Path certFile, Path keyFile) {
+        generateSelfSigned(certFile, keyFile, localHostName());
+    }
+
+    static void generateSelfSigned(Path certFile, Path keyFile, String host) {
         try {
             KeyPairGenerator gen = KeyPairGenerator.getInstance("EC");
             gen.initialize(256);
             KeyPair pair = gen.generateKeyPair();
-            String host = InetAddress.getLocalHost().getHostName();
             X500Name subject = new X500Name("CN=" + host + ",O=labhub self-signed");
             Instant now = Instant.now();
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject,
                     new BigInteger(64, new java.security.SecureRandom()), Date.from(now.minus(Duration.ofDays(1))),
                     Date.from(now.plus(Duration.ofDays(825))), subject, pair.getPublic());
             builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(new GeneralName[] {
-                    new GeneralName(GeneralName.dNSName, host), new GeneralName(GeneralName.dNSName, "localhost"),
+                    new GeneralName(host.matches("[0-9.]+") ? GeneralName.iPAddress : GeneralName.dNSName, host), new GeneralName(GeneralName.dNSName, "localhost"),
                     new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.iPAddress, "::1")}));
             X509Certificate cert = new JcaX509CertificateConverter()
                     .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
