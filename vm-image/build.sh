@@ -9,7 +9,8 @@
 #                           unpacked, the kernel images loaded into its Podman storage, GRUB installed for
 #                           BIOS and UEFI (hash: stage 1, lib/disk.sh, the kernel images' ids, the size)
 #   [3/3] labhub            a copy of the base disk gets labhub (provisioning/install.sh in a chroot) and
-#                           the first-boot units, then is converted to a compressed qcow2
+#                           the first-boot units, then is converted to a compressed qcow2 (lib/labhub.sh;
+#                           always runs)
 #
 # Environment:
 #   LABHUB_VM_CACHE=DIR       stage cache (default /var/cache/labhub/vm; needs ~2x the disk's used space)
@@ -32,6 +33,8 @@ source "$VM_DIR/lib/common.sh"
 source "$VM_DIR/lib/rootfs.sh"
 # shellcheck source=vm-image/lib/disk.sh
 source "$VM_DIR/lib/disk.sh"
+# shellcheck source=vm-image/lib/labhub.sh
+source "$VM_DIR/lib/labhub.sh"
 
 usage() {
   cat <<'EOF'

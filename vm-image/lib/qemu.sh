@@ -140,6 +140,6 @@ vm_make_seed() {
   mnt=$(mktemp -d)
   printf '%s\n' "$2" >"$mnt/user-data"
   printf '%s\n' "$3" >"$mnt/meta-data"
-  mcopy -i "$file" "$mnt/user-data" "$mnt/meta-data" ::/ || { rm -rf "$mnt"; vm_die "writing the seed failed (mtools)"; }
+  MTOOLS_SKIP_CHECK=1 mcopy -i "$file" "$mnt/user-data" "$mnt/meta-data" ::/ || { rm -rf "$mnt"; vm_die "writing the seed failed (mtools)"; }
   rm -rf "$mnt"
 }
