@@ -77,7 +77,7 @@ vm_stage_rootfs "$rootfs_tar"
 kernel_ids=$(vm_kernel_ids "${KERNELS[@]}")
 base_hash=$(vm_base_hash "$rootfs_hash" "$kernel_ids")
 base_raw=$CACHE/base-${base_hash:0:16}.raw
-vm_stage_base "$base_raw" "$rootfs_tar"
+vm_stage_base "$base_raw" "$rootfs_tar" "$kernel_ids"
 
 vm_stage_labhub "$base_raw" "$OUT/labhub.raw" "$OUT/labhub.qcow2"
 vm_prune_cache "$rootfs_tar" "$base_raw"

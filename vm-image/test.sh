@@ -95,7 +95,9 @@ login_works() {
 }
 
 # 2. First boot, no seed; the smoke suite.
-if boot_ready plain $($UEFI && echo --uefi); then
+plain_opts=()
+if $UEFI; then plain_opts+=(--uefi); fi
+if boot_ready plain "${plain_opts[@]}"; then
   TIMES+=("boot to healthy ${BOOT_SECONDS} s")
   console=$WORK/plain/console.log
   password=$(vm_console_value 'labhub: admin user: [^ ]+  password: ')

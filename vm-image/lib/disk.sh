@@ -27,8 +27,10 @@ vm_kernel_ids() {
   done
 }
 
+# vm_base_hash ROOTFS_HASH KERNEL_IDS (SIZE from build.sh)
 vm_base_hash() {
   {
+    # shellcheck disable=SC2153 # set by build.sh
     printf 'rootfs %s\nsize %s\n' "$1" "$SIZE"
     printf '%s\n' "$2"
     vm_hash_files "$VM_DIR" lib/disk.sh
@@ -98,9 +100,9 @@ vm_load_kernels() {
   vm_umount_under "$tmp"
 }
 
-# vm_stage_base RAW TAR: the base disk, unless cached.
+# vm_stage_base RAW TAR KERNEL_IDS: the base disk, unless cached (KERNEL_IDS: vm_kernel_ids' lines).
 vm_stage_base() {
-  local raw=$1 tar=$2 t tmp mnt loop root_uuid esp_uuid
+  local raw=$1 tar=$2 kernel_ids=$3 t tmp mnt loop root_uuid esp_uuid
   if [[ -s $raw ]] && ! $FORCE; then
     vm_say "[2/3] base disk: cached ($(vm_rel "$raw"))"
     return 0
@@ -151,6 +153,7 @@ EOF
   # that finds the root file system by UUID and reads the shared /boot/grub/grub.cfg.
   mkdir -p "$mnt/boot/grub/x86_64-efi" "$tmp/EFI/BOOT"
   cp "$mnt"/usr/lib/grub/x86_64-efi/*.mod "$mnt"/usr/lib/grub/x86_64-efi/*.lst "$mnt/boot/grub/x86_64-efi/"
+  # shellcheck disable=SC2016 # $root is GRUB's variable
   printf 'search --no-floppy --fs-uuid --set=root %s\nset prefix=($root)/boot/grub\n' "$root_uuid" >"$mnt/tmp/grub-efi.cfg"
   chroot "$mnt" grub-mkimage -O x86_64-efi -p /boot/grub -c /tmp/grub-efi.cfg -o /tmp/BOOTX64.EFI \
     part_gpt part_msdos ext2 fat search search_fs_uuid normal configfile linux gzio echo all_video efi_gop serial \

@@ -68,12 +68,12 @@ vm_wait_console() {
   until grep -Eq "$pattern" "$VM_QEMU_DIR/console.log" 2>/dev/null; do
     if ! kill -0 "$VM_QEMU_PID" 2>/dev/null; then
       printf 'vm: qemu exited before the console showed /%s/; its last lines:\n' "$pattern" >&2
-      vm_console_tail >&2
+      vm_console_tail 40 >&2
       return 1
     fi
     if ((SECONDS - start >= timeout)); then
       printf 'vm: the console did not show /%s/ within %d s; its last lines:\n' "$pattern" "$timeout" >&2
-      vm_console_tail >&2
+      vm_console_tail 40 >&2
       return 1
     fi
     sleep 1
