@@ -37,7 +37,8 @@ public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman 
     /**
      * @param userDomain when present, each user's server is served at {@code <user>.<userDomain>} (its own origin)
      */
-    public record Proxy(boolean adminAccess, Optional<String> userDomain, Duration websocketIdleTimeout, int maxFrameBytes) {}
+    public record Proxy(boolean adminAccess, Optional<String> userDomain, Duration websocketIdleTimeout,
+                        Duration websocketConnectTimeout, int maxFrameBytes) {}
 
     /** @param defaultQuotaBytes each user's quota unless an admin set another; 0 means no limit */
     public record Storage(long defaultQuotaBytes, Duration trashRetention) {}

@@ -82,6 +82,8 @@ public final class Settings {
             "Serve each user's notebook server on its own origin, <user>.<this domain> (for example labhub.example.org gives alice.labhub.example.org), so that a notebook's output cannot act on the hub or on other users. Needs a wildcard DNS name and certificate; the hub itself should be served at this domain. Empty: notebooks share the hub's origin.");
     public static final Setting<Duration> PROXY_WEBSOCKET_IDLE_TIMEOUT = Setting.duration("proxy.websocket_idle_timeout", "1h",
             "A WebSocket through the proxy (kernel channels, terminals) with no frame either way for this long is closed; the notebook page reconnects on its own.");
+    public static final Setting<Duration> PROXY_WEBSOCKET_CONNECT_TIMEOUT = Setting.duration("proxy.websocket_connect_timeout", "60s",
+            "How long a new WebSocket through the proxy may wait for the notebook's answer. A notebook answers a kernel's channels only once the new kernel replies, which takes seconds, or longer on a slow or emulated machine; Jupyter itself waits 60 s for that reply.");
     public static final Setting<Integer> PROXY_MAX_FRAME_KIB = Setting.integer("proxy.max_frame_kib", 1024, 16, 65536,
             "Largest WebSocket frame held in the hub's memory, in KiB; larger frames (a 10 MB output) are passed on in pieces of this size, never refused.");
 
@@ -122,7 +124,7 @@ public final class Settings {
             RUNS_MAX_CONCURRENT, RUNS_MAX_DURATION,
             PROXY_ADMIN_ACCESS,
             PROXY_USER_DOMAIN,
-            PROXY_WEBSOCKET_IDLE_TIMEOUT,
+            PROXY_WEBSOCKET_IDLE_TIMEOUT, PROXY_WEBSOCKET_CONNECT_TIMEOUT,
             PROXY_MAX_FRAME_KIB,
             STORAGE_DEFAULT_QUOTA, STORAGE_TRASH_RETENTION,
             SEARCH_MAX_TEXT_BYTES, SEARCH_MAX_NOTEBOOK_BYTES, SEARCH_COMMIT_INTERVAL, SEARCH_RECONCILE_INTERVAL,

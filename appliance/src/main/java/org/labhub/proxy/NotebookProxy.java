@@ -80,7 +80,8 @@ public final class NotebookProxy extends Handler.Wrapper {
         this.origins = new UserOrigins(config.proxy().userDomain(), config.http().publicUrl(), hubKey, sessions, users, clock);
         this.metrics = metrics;
         this.http = new HttpForwarder(metrics);
-        this.websockets = new WebSocketForwarder(config.proxy().websocketIdleTimeout(), config.proxy().maxFrameBytes(), metrics);
+        this.websockets = new WebSocketForwarder(config.proxy().websocketIdleTimeout(), config.proxy().websocketConnectTimeout(),
+                config.proxy().maxFrameBytes(), metrics);
         addBean(http);
         addBean(websockets);
     }

@@ -41,6 +41,7 @@ import org.slf4j.LoggerFactory;
  */
 final class WebSocketForwarder extends ContainerLifeCycle {
     private static final Logger log = LoggerFactory.getLogger(WebSocketForwarder.class);
+    /** Reaching the notebook's socket: a local connect, quick or never. */
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final Handshaker handshaker = Handshaker.newInstance();
@@ -49,9 +50,12 @@ final class WebSocketForwarder extends ContainerLifeCycle {
     private WebSocketComponents serverComponents;
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final ProxyMetrics metrics;
+    /** The notebook's answer to the upgrade: it waits for a new kernel's first reply, slow on a slow machine. */
+    private final Duration handshakeTimeout;
 
-    WebSocketForwarder(Duration idleTimeout, int maxFrameBytes, ProxyMetrics metrics) {
+    WebSocketForwarder(Duration idleTimeout, Duration handshakeTimeout, int maxFrameBytes, ProxyMetrics metrics) {
         this.metrics = metrics;
+        this.handshakeTimeout = handshakeTimeout;
         metrics.watchOpenWebSockets(open::get);
         limits.setIdleTimeout(idleTimeout);
         limits.setMaxFrameSize(maxFrameBytes);
@@ -133,16 +137,17 @@ final class WebSocketForwarder extends ContainerLifeCycle {
             h.put(HttpHeader.AUTHORIZATION, "token " + upstream.token());
             HubCookies.withoutHubCookies(request.getHeaders()).ifPresent(c -> h.put(HttpHeader.COOKIE, c));
         });
-        up.timeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        up.timeout(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
-            return client.connect(up).get(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            return client.connect(up).get(handshakeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UpgradeException u) {
                 throw u;
             }
             throw e.getCause() instanceof Exception cause ? cause : e;
         } catch (TimeoutException e) {
-            throw new TimeoutException("no WebSocket answer from the notebook in " + CONNECT_TIMEOUT.toSeconds() + " s");
+            throw new TimeoutException("no WebSocket answer from the notebook in " + handshakeTimeout.toSeconds()
+                    + " s (proxy.websocket_connect_timeout)");
         }
     }
 

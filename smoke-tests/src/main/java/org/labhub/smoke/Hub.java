@@ -147,7 +147,8 @@ final class Hub {
 
     /** Opens a WebSocket on this hub with this actor's credentials; a refused handshake fails with the hub's status. */
     WebSocket webSocket(String path, WebSocket.Listener listener) {
-        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(10));
+        // A kernel's channels answer once the new kernel does: seconds here, minutes on an emulated VM.
+        WebSocket.Builder b = http.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(120));
         if (token.isPresent()) {
             b.header("Authorization", "token " + token.get());
         } else {
