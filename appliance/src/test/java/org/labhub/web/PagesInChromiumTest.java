@@ -124,6 +124,7 @@ class PagesInChromiumTest {
     void aWrongPasswordShowsTheErrorAsAnAlertAndKeepsTheUserName() throws Exception {
         expectedConsole.add("status of 401"); // Chrome reports the 401 answer of the refused login itself
         open("/login");
+        awaitNameFieldFocused();
         keys("admin", Keys.TAB, "not-the-password", Keys.ENTER);
         WebElement alert = await("the login error", () -> driver.findElements(By.cssSelector("[role=alert]")).stream().findFirst().orElse(null));
         assertThat(alert.getText()).isEqualTo("Wrong user name or password.");
@@ -422,8 +423,14 @@ class PagesInChromiumTest {
 
     private void loginAsAdmin() throws IOException {
         open("/login");
+        awaitNameFieldFocused();
         keys("admin", Keys.TAB, hub.adminPassword(), Keys.ENTER);
         awaitTitle("Dashboard · labhub");
+    }
+
+    /** The login page autofocuses the name field; under load that can land after the first keys, which then go nowhere. */
+    private static void awaitNameFieldFocused() {
+        await("the name field to have the focus", () -> "username".equals(driver.switchTo().activeElement().getAttribute("id")) ? true : null);
     }
 
     private void open(String path) {
