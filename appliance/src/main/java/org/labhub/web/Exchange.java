@@ -363,7 +363,9 @@ public final class Exchange {
         }
         bodyRead = true;
         long length = request.getLength();
-        if (length == 0) {
+        // Jetty reports -1 both for "no body at all" (a GET) and for a chunked body of unknown length.
+        boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+        if (length == 0 || (length < 0 && !chunked)) {
             return;
         }
         if (length > 0 && length <= MAX_JSON_BYTES) {

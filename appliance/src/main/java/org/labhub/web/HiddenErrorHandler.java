@@ -22,6 +22,9 @@ public final class HiddenErrorHandler extends ErrorHandler {
         // Requests Jetty rejects before the handler tree (bad URIs, oversized headers) never pass SecurityHeaders.
         SecurityHeaders.addTo(response.getHeaders(), request.isSecure());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        // Jetty closes the connection after a request it could not parse (a NUL in the path, say) but does not say so:
+        // a keep-alive client that already sent its next request on it would see the connection end with no reply.
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
         String code = phrase.toLowerCase(Locale.ROOT).replaceAll("[^a-z]+", "_");
         Content.Sink.write(response, true, "{\"error\":\"" + code + "\",\"message\":\"" + phrase + "\"}", callback);
         return true;

@@ -2,10 +2,14 @@ package org.labhub.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -72,5 +76,46 @@ class HandlerTreeTest {
             assertThat(response).startsWith("HTTP/1.1 403");
         }
         hub.client().get("/api/health").expectStatus(200);
+    }
+    /**
+     * Answers keep their connection open for the client's next request, and the one answer after which Jetty closes
+     * anyway (a request it cannot parse) says so: a client that reused a connection closed without notice would
+     * see its next request end with no reply.
+     */
+    @Test
+    void connectionsAreKeptAliveAndClosedOnlyWithNotice() throws Exception {
+        try (Socket s = new Socket("127.0.0.1", hub.hub().port())) {
+            s.setSoTimeout(10_000);
+            OutputStream out = s.getOutputStream();
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.ISO_8859_1));
+            String host = "Host: 127.0.0.1:" + hub.hub().port() + "\r\n";
+            for (String path : List.of("/login", "/api/health", "/static/app.css")) {
+                out.write(("GET " + path + " HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+                out.flush();
+                List<String> head = readAnswer(in);
+                assertThat(head.get(0)).as(path).startsWith("HTTP/1.1 200");
+                assertThat(head).as(path + " keeps the connection").noneMatch(h -> h.equalsIgnoreCase("Connection: close"));
+            }
+            out.write(("GET /s/abc/a%00b HTTP/1.1\r\n" + host + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            out.flush();
+            List<String> bad = readAnswer(in);
+            assertThat(bad.get(0)).startsWith("HTTP/1.1 400");
+            assertThat(bad).as("a closing answer says so").anyMatch(h -> h.equalsIgnoreCase("Connection: close"));
+            assertThat(in.read()).as("then the connection ends").isEqualTo(-1);
+        }
+    }
+
+    /** Reads one answer's status line and headers, and skips its body (Content-Length); returns the head lines. */
+    private static List<String> readAnswer(BufferedReader in) throws Exception {
+        List<String> head = new ArrayList<>();
+        for (String line; (line = in.readLine()) != null && !line.isEmpty(); ) {
+            head.add(line);
+        }
+        long length = head.stream().filter(h -> h.regionMatches(true, 0, "Content-Length:", 0, 15))
+                .mapToLong(h -> Long.parseLong(h.substring(15).trim())).findFirst().orElseThrow();
+        for (long i = 0; i < length; i++) {
+            assertThat(in.read()).isNotEqualTo(-1);
+        }
+        return head;
     }
 }
