@@ -1,5 +1,6 @@
 package org.labhub.archives;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import org.labhub.auth.Principal;
@@ -40,10 +41,12 @@ public final class ArchiveAccess {
 
     private final ArchiveStore archives;
     private final ArchiveShareStore shares;
+    private final Clock clock;
 
-    public ArchiveAccess(ArchiveStore archives, ArchiveShareStore shares) {
+    public ArchiveAccess(ArchiveStore archives, ArchiveShareStore shares, Clock clock) {
         this.archives = archives;
         this.shares = shares;
+        this.clock = clock;
     }
 
     /** The archive if the caller may see it; a 404 otherwise. */
@@ -70,11 +73,12 @@ public final class ArchiveAccess {
 
     /** The archive a public link opens, read-only; an unknown or revoked link is a 404 (the same for both). */
     public Opened link(String token) {
-        HttpError gone = HttpError.notFound("there is no such link, or it has been revoked");
+        HttpError gone = HttpError.notFound("there is no such link, or it has been revoked or has expired");
         if (token == null || !token.matches(TOKEN_PATTERN)) {
             throw gone;
         }
-        ArchiveShareStore.Link link = shares.linkByTokenHash(Secrets.sha256(token)).orElseThrow(() -> gone);
+        ArchiveShareStore.Link link = shares.linkByTokenHash(Secrets.sha256(token)).filter(l -> !l.expired(clock.instant()))
+                .orElseThrow(() -> gone);
         return new Opened(new Seen(archives.byId(link.archiveId()).orElseThrow(() -> gone), Level.LINK), link);
     }
 

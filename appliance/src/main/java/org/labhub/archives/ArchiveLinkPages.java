@@ -38,15 +38,19 @@ public final class ArchiveLinkPages implements Routes.Provider {
     }
 
     private ArchiveAccess.Seen open(Exchange ex) {
+        return openLink(ex).seen();
+    }
+
+    private ArchiveAccess.Opened openLink(Exchange ex) {
         ex.setHeader("Cache-Control", "private, no-store");
         ex.setHeader("X-Robots-Tag", "noindex, nofollow");
-        return links.open(ex.pathParam("token"), ex.cookie(ArchiveLinks.UNLOCK_COOKIE)).seen();
+        return links.open(ex.pathParam("token"), ex.cookie(ArchiveLinks.UNLOCK_COOKIE));
     }
 
     private void view(Exchange ex) throws IOException {
-        ArchiveAccess.Seen s;
+        ArchiveAccess.Opened o;
         try {
-            s = open(ex);
+            o = openLink(ex);
         } catch (HttpError e) {
             if (e.status() == 401) {
                 passwordForm(ex, 401, "");
@@ -54,7 +58,9 @@ public final class ArchiveLinkPages implements Routes.Provider {
             }
             throw e;
         }
-        pages.render(ex, "archive", landing.landingModel(s, ex, "/a/" + ex.pathParam("token")));
+        Map<String, Object> model = landing.landingModel(o.seen(), ex, "/a/" + ex.pathParam("token"));
+        model.put("linkUntil", o.link().expiresAt().orElse(null));
+        pages.render(ex, "archive", model);
     }
 
     private void file(Exchange ex) throws IOException {

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.labhub.auth.Scope;
 import org.labhub.files.NotebookView;
+import org.labhub.shares.Expiry;
 import org.labhub.web.Access;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
@@ -112,8 +113,11 @@ public final class ArchivePages implements Routes.Provider {
         model.put("mayRerun", s.mayRerun() && !ex.principal().isAnonymous());
         model.put("access", s.level().id());
         model.put("grants", s.mayManage() ? sharing.grants(s) : List.of());
-        model.put("links", s.mayManage() ? sharing.links(s) : List.of());
+        List<ArchiveShareStore.Link> links = s.mayManage() ? sharing.links(s) : List.of();
+        model.put("links", links);
+        model.put("endedLinks", links.stream().filter(sharing::ended).map(ArchiveShareStore.Link::id).toList());
         model.put("newLink", null);
+        model.put("linkUntil", null);
         model.put("linkError", null);
         model.put("shareError", "");
         model.put("shareWith", "");
@@ -191,7 +195,8 @@ public final class ArchivePages implements Routes.Provider {
         String base = "/api/archives/" + s.archive().id();
         ArchiveSharing.CreatedLink c;
         try {
-            c = sharing.createLink(s, ArchiveSharingApi.actor(ex), ex.formValue("label"), Optional.of(ex.formValue("password")));
+            c = sharing.createLink(s, ArchiveSharingApi.actor(ex), ex.formValue("label"), Optional.of(ex.formValue("password")),
+                    Optional.of(ex.formValue("expires")).filter(e -> !e.isBlank()).map(Expiry::parse));
         } catch (HttpError e) {
             Map<String, Object> model = landingModel(s, ex, base);
             model.put("linkError", e.getMessage().substring(0, 1).toUpperCase() + e.getMessage().substring(1) + ".");

@@ -12,7 +12,7 @@ import org.jdbi.v3.core.Jdbi;
 public final class ArchiveShareStore {
     private static final String GRANTS = "SELECT g.id, g.archive_id, g.kind, COALESCE(u.name, ug.name) AS recipient, g.created_by, g.created_at "
             + "FROM archive_grants g LEFT JOIN users u ON u.id = g.user_id LEFT JOIN user_groups ug ON ug.id = g.group_id";
-    private static final String LINKS = "SELECT id, archive_id, password_hash, label, created_by, created_at FROM archive_links";
+    private static final String LINKS = "SELECT id, archive_id, password_hash, label, created_by, created_at, expires_at FROM archive_links";
 
     private final Jdbi db;
 
@@ -24,9 +24,14 @@ public final class ArchiveShareStore {
     public record Grant(long id, String archiveId, String kind, String with, String createdBy, Instant createdAt) {}
 
     /** A public link; its token exists only in the answer that made it, the catalog keeps its SHA-256. */
-    public record Link(long id, String archiveId, Optional<String> passwordHash, String label, String createdBy, Instant createdAt) {
+    public record Link(long id, String archiveId, Optional<String> passwordHash, String label, String createdBy, Instant createdAt,
+                       Optional<Instant> expiresAt) {
         public boolean hasPassword() {
             return passwordHash.isPresent();
+        }
+
+        public boolean expired(Instant now) {
+            return expiresAt.map(e -> !now.isBefore(e)).orElse(false);
         }
     }
 
@@ -60,11 +65,13 @@ public final class ArchiveShareStore {
                 .bind("a", archive).bind("u", userId).mapTo(Integer.class).one()) > 0;
     }
 
-    public long insertLink(String archive, String tokenHash, Optional<String> passwordHash, String label, String by, Instant now) {
-        return db.withHandle(h -> h.createUpdate("INSERT INTO archive_links (archive_id, token_hash, password_hash, label, created_by, created_at) "
-                        + "VALUES (:a, :t, :p, :label, :by, :now)")
+    public long insertLink(String archive, String tokenHash, Optional<String> passwordHash, String label, String by, Instant now,
+                           Optional<Instant> expires) {
+        return db.withHandle(h -> h.createUpdate("INSERT INTO archive_links (archive_id, token_hash, password_hash, label, created_by, "
+                        + "created_at, expires_at) VALUES (:a, :t, :p, :label, :by, :now, :expires)")
                 .bind("a", archive).bind("t", tokenHash).bind("p", passwordHash.orElse(null)).bind("label", label).bind("by", by)
-                .bind("now", Timestamp.from(now)).executeAndReturnGeneratedKeys("ID").mapTo(Long.class).one());
+                .bind("now", Timestamp.from(now)).bind("expires", expires.map(Timestamp::from).orElse(null))
+                .executeAndReturnGeneratedKeys("ID").mapTo(Long.class).one());
     }
 
     public List<Link> links(String archive) {
@@ -92,6 +99,7 @@ public final class ArchiveShareStore {
 
     private static Link link(ResultSet rs) throws SQLException {
         return new Link(rs.getLong("id"), rs.getString("archive_id"), Optional.ofNullable(rs.getString("password_hash")), rs.getString("label"),
-                rs.getString("created_by"), rs.getTimestamp("created_at").toInstant());
+                rs.getString("created_by"), rs.getTimestamp("created_at").toInstant(),
+                Optional.ofNullable(rs.getTimestamp("expires_at")).map(Timestamp::toInstant));
     }
 }

@@ -1,11 +1,13 @@
 package org.labhub.archives;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import org.labhub.audit.AuditLog;
 import org.labhub.auth.PasswordHasher;
 import org.labhub.auth.Secrets;
+import org.labhub.shares.Expiry;
 import org.labhub.shares.Shares;
 import org.labhub.users.GroupStore;
 import org.labhub.users.UserStore;
@@ -49,6 +51,11 @@ public final class ArchiveSharing {
 
     public List<ArchiveShareStore.Link> links(ArchiveAccess.Seen s) {
         return store.links(s.archive().id());
+    }
+
+    /** Whether a link has reached its end: it then answers like a revoked one, and its maker sees it marked "expired". */
+    public boolean ended(ArchiveShareStore.Link link) {
+        return link.expired(clock.instant());
     }
 
     /** Grants read access (see, download, re-run) to a user or a group. */
@@ -100,18 +107,23 @@ public final class ArchiveSharing {
         audit.record(actor.name(), "archive.unshare", a.id(), AuditLog.Outcome.OK, actor.address(), g.kind() + ":" + g.with());
     }
 
-    /** Makes a public link, with an optional password (at least {@value Shares#MIN_LINK_PASSWORD} characters). */
-    public CreatedLink createLink(ArchiveAccess.Seen s, Actor actor, String label, Optional<String> password) {
+    /**
+     * Makes a public link, with an optional password (at least {@value Shares#MIN_LINK_PASSWORD} characters) and an
+     * optional end (in the future); an ended link answers like a revoked one.
+     */
+    public CreatedLink createLink(ArchiveAccess.Seen s, Actor actor, String label, Optional<String> password, Optional<Instant> expires) {
         Archive a = requireManaged(s);
+        Instant now = clock.instant();
+        expires.ifPresent(e -> Expiry.requireFuture(e, now));
         String l = label == null ? "" : label.trim();
         if (l.length() > 200) {
             throw HttpError.badRequest("a label may have at most 200 characters");
         }
         Optional<String> hash = password.filter(p -> !p.isEmpty()).map(this::passwordHash);
         String token = Secrets.randomToken(32);
-        long id = store.insertLink(a.id(), Secrets.sha256(token), hash, l, actor.name(), clock.instant());
-        audit.record(actor.name(), "archive.link", a.id(), AuditLog.Outcome.OK, actor.address(),
-                "link " + id + (hash.isPresent() ? " with a password" : "") + (l.isEmpty() ? "" : ": " + l));
+        long id = store.insertLink(a.id(), Secrets.sha256(token), hash, l, actor.name(), now, expires);
+        audit.record(actor.name(), "archive.link", a.id(), AuditLog.Outcome.OK, actor.address(), "link " + id
+                + (hash.isPresent() ? " with a password" : "") + expires.map(e -> " until " + e).orElse("") + (l.isEmpty() ? "" : ": " + l));
         return new CreatedLink(store.link(a.id(), id).orElseThrow(), token);
     }
 

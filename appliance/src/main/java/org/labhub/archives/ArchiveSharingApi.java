@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import org.labhub.auth.Scope;
+import org.labhub.shares.Expiry;
 import org.labhub.web.Access;
 import org.labhub.web.Exchange;
 import org.labhub.web.HttpError;
@@ -33,7 +34,8 @@ public final class ArchiveSharingApi implements Routes.Provider {
                  "Owner or admin: remove a grant; it ends at the recipient's next request")
          .get("/api/archives/{archive}/links", Access.user(Scope.READ), this::links, "Owner or admin: the archive's public links")
          .post("/api/archives/{archive}/links", Access.user(Scope.FILES), this::link,
-                 "Owner or admin: make a public link {\"label\"?, \"password\"? (8+ characters)}: anyone with its address may see "
+                 "Owner or admin: make a public link {\"label\"?, \"password\"? (8+ characters), \"expires\"? (an instant, or a date: "
+                 + "the end of that day, UTC)}: until then anyone with its address may see "
                  + "the landing page, read the files and download the archive, never re-run it; the answer holds the url /a/<token> this once")
          .delete("/api/archives/{archive}/links/{id}", Access.user(Scope.FILES), this::unlink,
                  "Owner or admin: revoke a public link; its address answers 404 from the next request on");
@@ -41,7 +43,7 @@ public final class ArchiveSharingApi implements Routes.Provider {
 
     record GrantBody(String kind, String with) {}
 
-    record LinkBody(String label, String password) {}
+    record LinkBody(String label, String password, String expires) {}
 
     static Map<String, Object> grantModel(ArchiveShareStore.Grant g) {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -60,6 +62,7 @@ public final class ArchiveSharingApi implements Routes.Provider {
         m.put("password", l.hasPassword());
         m.put("created_by", l.createdBy());
         m.put("created", l.createdAt());
+        m.put("expires", l.expiresAt().orElse(null));
         url.ifPresent(u -> m.put("url", u));
         return m;
     }
@@ -97,7 +100,8 @@ public final class ArchiveSharingApi implements Routes.Provider {
     private void link(Exchange ex) {
         ArchiveAccess.Seen s = managed(ex);
         LinkBody b = ex.jsonBody(LinkBody.class);
-        ArchiveSharing.CreatedLink c = sharing.createLink(s, actor(ex), b.label(), Optional.ofNullable(b.password()));
+        ArchiveSharing.CreatedLink c = sharing.createLink(s, actor(ex), b.label(), Optional.ofNullable(b.password()),
+                Optional.ofNullable(b.expires()).filter(e -> !e.isBlank()).map(Expiry::parse));
         ex.json(201, linkModel(c.link(), Optional.of(c.url())));
     }
 

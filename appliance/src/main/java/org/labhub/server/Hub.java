@@ -352,7 +352,7 @@ public final class Hub implements AutoCloseable {
         Rerun rerun = new Rerun(archives, archiveRuns, environments, notebookRuns, podman.client(), paths.runs(), audit, clock);
         // Who sees an archive is asked of one place (owner, admins, grants to users and groups, public, links).
         ArchiveShareStore archiveShares = new ArchiveShareStore(db);
-        ArchiveAccess archiveAccess = new ArchiveAccess(archiveStore, archiveShares);
+        ArchiveAccess archiveAccess = new ArchiveAccess(archiveStore, archiveShares, clock);
         ArchiveSharing archiveSharing = new ArchiveSharing(archiveShares, users, groupStore, hasher, audit, clock);
         ArchiveDeletion archiveDeletion = new ArchiveDeletion(archiveStore, archiveRuns, audit);
         ArchivePages archivePages = new ArchivePages(archives, archiveAccess, archiveSharing, archiveRuns, pages, config.http().publicUrl(),

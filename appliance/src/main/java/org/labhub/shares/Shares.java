@@ -107,7 +107,7 @@ public final class Shares {
         }
         checkPermissions(r.kind(), r.permissions());
         Instant now = clock.instant();
-        r.expires().ifPresent(e -> checkFuture(e, now));
+        r.expires().ifPresent(e -> Expiry.requireFuture(e, now));
         String name = r.name().map(Shares::checkDisplayName).orElse(item.path().name());
         if (r.label().length() > 200) {
             throw HttpError.badRequest("a label may have at most 200 characters");
@@ -184,7 +184,7 @@ public final class Shares {
         }
         if (patch.expires().isPresent()) {
             Optional<Instant> expires = patch.expires().get();
-            expires.ifPresent(e -> checkFuture(e, clock.instant()));
+            expires.ifPresent(e -> Expiry.requireFuture(e, clock.instant()));
             store.setExpiry(id, expires);
             changes.add("expires " + expires.map(Instant::toString).orElse("never"));
         }
@@ -348,12 +348,6 @@ public final class Shares {
             }
         } else if (!permissions.contains(Permission.READ)) {
             throw HttpError.badRequest("a share with a user or group includes read");
-        }
-    }
-
-    private static void checkFuture(Instant expires, Instant now) {
-        if (!expires.isAfter(now)) {
-            throw HttpError.badRequest("\"expires\" must be in the future");
         }
     }
 

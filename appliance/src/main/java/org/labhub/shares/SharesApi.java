@@ -1,9 +1,6 @@
 package org.labhub.shares;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -110,7 +107,7 @@ public final class SharesApi implements Routes.Provider {
         Location item = item(ex.principal().name(), Optional.ofNullable(body.owner()), parsePath(body.path()));
         Set<Permission> permissions = isAbsent(body.permissions()) ? Permission.readOnly() : permissions(body.permissions());
         Shares.Created created = shares.create(actor(ex), new Shares.Request(item, kind, Optional.ofNullable(body.with()), permissions,
-                Optional.ofNullable(body.password()), Optional.ofNullable(body.expires()).map(SharesApi::instant),
+                Optional.ofNullable(body.password()), Optional.ofNullable(body.expires()).map(Expiry::parse),
                 Optional.ofNullable(body.name()), body.label() == null ? "" : body.label()));
         ex.json(201, ShareModel.of(created.share(), created.token().map(t -> "/s/" + t).orElse(null)));
     }
@@ -120,7 +117,7 @@ public final class SharesApi implements Routes.Provider {
         PatchBody body = ex.jsonBody(PatchBody.class);
         Shares.Patch patch = new Shares.Patch(
                 isAbsent(body.permissions()) ? Optional.empty() : Optional.of(permissions(body.permissions())),
-                Optional.ofNullable(body.expires()).map(e -> e.isEmpty() ? Optional.empty() : Optional.of(instant(e))),
+                Optional.ofNullable(body.expires()).map(e -> e.isEmpty() ? Optional.empty() : Optional.of(Expiry.parse(e))),
                 Optional.ofNullable(body.password()).map(p -> p.isEmpty() ? Optional.empty() : Optional.of(p)));
         ex.json(200, ShareModel.of(shares.update(actor(ex), id, patch), null));
     }
@@ -160,18 +157,6 @@ public final class SharesApi implements Routes.Provider {
             return RelPath.parse(path);
         } catch (RelPath.BadPath e) {
             throw HttpError.badRequest("\"path\": " + e.getMessage());
-        }
-    }
-
-    private static Instant instant(String text) {
-        try {
-            return Instant.parse(text);
-        } catch (DateTimeParseException e) {
-            try {
-                return LocalDate.parse(text).plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
-            } catch (DateTimeParseException e2) {
-                throw HttpError.badRequest("\"expires\" is an ISO-8601 instant like 2026-12-31T18:00:00Z, or a date (the end of that day, UTC)");
-            }
         }
     }
 

@@ -289,4 +289,40 @@ class ArchiveSharingTest {
         // the throttle is the link's own: alice still logs in
         assertThat(hub.client().login("alice", "alice-password-1").status()).isEqualTo(303);
     }
+    @Test
+    void aLinkEndsAfterItsLastDayOnEveryAddressAndItsMakerSeesItExpired() throws Exception {
+        Archive a = ArchiveImportExportTest.archive(hub, "alice", "expiring");
+        String links = "/api/archives/" + a.id() + "/links";
+        expect(alice.api("POST", links, "{\"expires\":\"next tuesday\"}"), 400, "\"expires\" is an ISO-8601 instant");
+        expect(alice.api("POST", links, "{\"expires\":\"2020-01-01\"}"), 400, "\"expires\" must be in the future");
+        String lastDay = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(3).toString();
+        HubClient.Res made = alice.api("POST", links, "{\"label\":\"workshop\",\"expires\":\"" + lastDay + "\"}").expectStatus(201);
+        // a date means the end of that day, UTC
+        assertThat(made.json("expires")).isEqualTo(java.time.LocalDate.parse(lastDay).plusDays(1) + "T00:00:00Z");
+        String token = made.json("url").substring("/a/".length());
+        HubClient visitor = hub.client();
+        HubClient.Res open = visitor.get("/a/" + token);
+        assertThat(open.status()).isEqualTo(200);
+        assertThat(open.body()).contains("you may read it and download it until");
+
+        // time passes: the end moves into the past
+        hub.hub().catalog().jdbi().useHandle(h -> h.createUpdate("UPDATE archive_links SET expires_at = :past WHERE token_hash = :hash")
+                .bind("past", java.sql.Timestamp.from(java.time.Instant.now().minusSeconds(1))).bind("hash", Secrets.sha256(token)).execute());
+        HubClient.Res gone = visitor.get("/a/" + token);
+        assertThat(gone.status()).isEqualTo(404);
+        assertThat(gone.body()).contains("there is no such link, or it has been revoked or has expired")
+                .isEqualTo(visitor.get("/a/" + Secrets.randomToken(32)).body());
+        assertThat(visitor.getBytes("/a/" + token + "/export").statusCode()).isEqualTo(404);
+        assertThat(visitor.getBytes("/a/" + token + "/files/data/inputs/analysis.ipynb").statusCode()).isEqualTo(404);
+        assertThat(alice.get("/archives/" + a.id()).body()).contains("<strong class=\"link-expired\">expired</strong>");
+
+        // the page form takes the same last day
+        alice.get("/archives/" + a.id());
+        HubClient.Res page = alice.form("/archives/" + a.id() + "/links", Map.of("label", "seminar", "password", "", "expires", lastDay));
+        assertThat(page.status()).isEqualTo(201);
+        assertThat(page.body()).contains("New link").contains(" · until ");
+        HubClient.Res past = alice.form("/archives/" + a.id() + "/links", Map.of("label", "late", "password", "", "expires", "2020-01-01"));
+        assertThat(past.status()).isEqualTo(400);
+        assertThat(past.body()).contains("&quot;expires&quot; must be in the future");
+    }
 }
