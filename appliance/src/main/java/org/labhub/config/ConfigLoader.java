@@ -136,7 +136,8 @@ public final class ConfigLoader {
                 new LabhubConfig.Search(positive(v.get(Settings.SEARCH_MAX_TEXT_BYTES), Settings.SEARCH_MAX_TEXT_BYTES),
                         positive(v.get(Settings.SEARCH_MAX_NOTEBOOK_BYTES), Settings.SEARCH_MAX_NOTEBOOK_BYTES),
                         positive(v.get(Settings.SEARCH_COMMIT_INTERVAL), Settings.SEARCH_COMMIT_INTERVAL),
-                        positive(v.get(Settings.SEARCH_RECONCILE_INTERVAL), Settings.SEARCH_RECONCILE_INTERVAL)),
+                        positive(v.get(Settings.SEARCH_RECONCILE_INTERVAL), Settings.SEARCH_RECONCILE_INTERVAL),
+                        v.get(Settings.SEARCH_MAX_WATCHED_FOLDERS)),
                 new LabhubConfig.Logging(v.get(Settings.LOG_LEVEL), v.get(Settings.LOG_FORMAT)),
                 new LabhubConfig.Archives(positive(v.get(Settings.ARCHIVES_SCRUB_INTERVAL), Settings.ARCHIVES_SCRUB_INTERVAL),
                         atLeastOne(v.get(Settings.ARCHIVES_MAX_IMPORT_BYTES), Settings.ARCHIVES_MAX_IMPORT_BYTES)));

@@ -49,7 +49,9 @@ public record LabhubConfig(Path dataRoot, Http http, Tls tls, Auth auth, Podman 
      * @param commitInterval how often the index is committed (durable)
      * @param reconcileInterval how often homes are compared with the index
      */
-    public record Search(long maxTextBytes, long maxNotebookBytes, Duration commitInterval, Duration reconcileInterval) {}
+    /** @param maxWatchedFolders folders watched with inotify at most; 0: as many as the kernel allows */
+    public record Search(long maxTextBytes, long maxNotebookBytes, Duration commitInterval, Duration reconcileInterval,
+                         int maxWatchedFolders) {}
 
     public record Logging(String level, String format) {}
 

@@ -100,6 +100,8 @@ public final class Settings {
             "How often index changes are made durable on disk (a Lucene commit); changes are searchable within a second either way, and a crash loses at most this much, which the next reconcile repairs.");
     public static final Setting<Duration> SEARCH_RECONCILE_INTERVAL = Setting.duration("search.reconcile_interval", "5m",
             "How often every home is compared with the index, catching changes that file watching missed.");
+    public static final Setting<Integer> SEARCH_MAX_WATCHED_FOLDERS = Setting.integer("search.max_watched_folders", 0, 0, 100_000_000,
+            "At most this many folders are watched for changes (one inotify watch each, from the kernel's fs.inotify.max_user_watches, shared with every other program of the same user); 0: as many as the kernel allows. Homes beyond it are kept fresh by the periodic reconcile only, and /api/health says so.");
 
     public static final Setting<Duration> ARCHIVES_SCRUB_INTERVAL = Setting.duration("archives.scrub_interval", "24h",
             "How often every preserved archive is read in full and checked against its checksums; damage is reported in the audit log and on the archive's page.");
@@ -127,7 +129,7 @@ public final class Settings {
             PROXY_WEBSOCKET_IDLE_TIMEOUT, PROXY_WEBSOCKET_CONNECT_TIMEOUT,
             PROXY_MAX_FRAME_KIB,
             STORAGE_DEFAULT_QUOTA, STORAGE_TRASH_RETENTION,
-            SEARCH_MAX_TEXT_BYTES, SEARCH_MAX_NOTEBOOK_BYTES, SEARCH_COMMIT_INTERVAL, SEARCH_RECONCILE_INTERVAL,
+            SEARCH_MAX_TEXT_BYTES, SEARCH_MAX_NOTEBOOK_BYTES, SEARCH_COMMIT_INTERVAL, SEARCH_RECONCILE_INTERVAL, SEARCH_MAX_WATCHED_FOLDERS,
             ARCHIVES_SCRUB_INTERVAL, ARCHIVES_MAX_IMPORT_BYTES,
             LOG_LEVEL, LOG_FORMAT);
 }

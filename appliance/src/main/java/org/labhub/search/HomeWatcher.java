@@ -67,6 +67,7 @@ public final class HomeWatcher implements AutoCloseable {
 
     private final ConcurrentLinkedQueue<Location> reported = new ConcurrentLinkedQueue<>();
     private final Set<String> unwatched = ConcurrentHashMap.newKeySet();
+    private final int maxFolders;
     private volatile int watchedFolders;
     private volatile boolean closed;
 
@@ -76,8 +77,10 @@ public final class HomeWatcher implements AutoCloseable {
      * @param reconcileHome asked to reconcile one home when its events were lost; it should run elsewhere, soon
      * @param quiet         how long a path must be left alone before it is looked at (coalesces a save's events)
      */
-    public HomeWatcher(Path homesRoot, FileStore store, IndexUpdates index, Consumer<String> reconcileHome, Duration quiet)
-            throws IOException {
+    /** @param maxFolders folders watched at most (0: as many as inotify gives); homes beyond it are given up like refused ones */
+    public HomeWatcher(Path homesRoot, FileStore store, IndexUpdates index, Consumer<String> reconcileHome, Duration quiet,
+                       int maxFolders) throws IOException {
+        this.maxFolders = maxFolders;
         this.homesRoot = homesRoot.toAbsolutePath().normalize();
         this.store = store;
         this.index = index;
@@ -284,6 +287,9 @@ public final class HomeWatcher implements AutoCloseable {
             Object before = realFolderKey(folder, path);
             if (before == null) {
                 return;
+            }
+            if (maxFolders > 0 && folders.size() >= maxFolders) {
+                throw new IOException("search.max_watched_folders (" + maxFolders + ") is reached");
             }
             WatchKey key = register(path);
             if (!Objects.equals(before, realFolderKey(folder, path))) {

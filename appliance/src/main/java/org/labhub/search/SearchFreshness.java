@@ -55,11 +55,11 @@ public final class SearchFreshness implements AutoCloseable {
      * @param indexedOwners the owners the index has documents of (those whose home is gone are dropped)
      */
     public SearchFreshness(Path homesRoot, FileStore store, IndexUpdates index, Supplier<Set<String>> indexedOwners,
-                           Duration commitInterval, Duration reconcileInterval) throws IOException {
+                           Duration commitInterval, Duration reconcileInterval, int maxWatchedFolders) throws IOException {
         this.index = new ChangeCountingIndex(index);
         this.reconciler = new IndexReconciler(homesRoot, store, this.index, indexedOwners,
                 new IndexReconciler.Throttle(BACKGROUND_PAUSE));
-        this.watcher = new HomeWatcher(homesRoot, store, this.index, this::reconcileSoon, QUIET_TIME);
+        this.watcher = new HomeWatcher(homesRoot, store, this.index, this::reconcileSoon, QUIET_TIME, maxWatchedFolders);
         this.commitInterval = commitInterval;
         this.reconcileInterval = reconcileInterval;
         this.worker = Executors.newSingleThreadExecutor(r -> daemon(r, "search-reconcile"));
@@ -70,7 +70,7 @@ public final class SearchFreshness implements AutoCloseable {
     public static SearchFreshness of(Path homesRoot, FileStore store, LuceneIndex index, LabhubConfig.Search config)
             throws IOException {
         return new SearchFreshness(homesRoot, store, index, () -> IndexedOwners.of(index), config.commitInterval(),
-                config.reconcileInterval());
+                config.reconcileInterval(), config.maxWatchedFolders());
     }
 
     /**
@@ -176,6 +176,18 @@ public final class SearchFreshness implements AutoCloseable {
     /** Homes kept fresh by the periodic reconcile only (inotify refused more watches). */
     public Set<String> unwatchedHomes() {
         return watcher.unwatchedHomes();
+    }
+
+    /**
+     * For {@code /api/health}: "ok" while every home is watched; otherwise how many are not, and what that means.
+     * Search still works for them, but their changes show up only at the next reconcile.
+     */
+    public String health() {
+        int n = watcher.unwatchedHomes().size();
+        long seconds = reconcileInterval.toSeconds();
+        String every = seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
+        return n == 0 ? "ok" : n + (n == 1 ? " home is" : " homes are") + " not watched for changes (fs.inotify.max_user_watches or "
+                + "search.max_watched_folders); their changes reach search only at the next reconcile, every " + every;
     }
 
     public int watchedFolders() {

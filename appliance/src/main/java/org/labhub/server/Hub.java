@@ -368,7 +368,7 @@ public final class Hub implements AutoCloseable {
 
         Routes routes = new Routes();
         // The API description is generated, at first request, from the finished route table.
-        features.add(new OpsRoutes(catalog, podman::health, metrics, new OpenApi(routes::list, API_VERSION)));
+        features.add(new OpsRoutes(catalog, podman::health, freshness::health, metrics, new OpenApi(routes::list, API_VERSION)));
         features.forEach(f -> f.register(routes));
 
         Authenticator authenticator = new Authenticator(sessions, tokens, users, passwords, clock);

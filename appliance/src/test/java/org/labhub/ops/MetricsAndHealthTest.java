@@ -26,7 +26,29 @@ class MetricsAndHealthTest {
     @Test
     void healthReportsTheCatalogAndPodmanWithoutLogin() {
         HubClient.Res r = hub.client().get("/api/health").expectStatus(200);
-        assertThat(r.body()).isEqualTo("{\"status\":\"ok\",\"checks\":{\"catalog\":\"ok\",\"podman\":\"ok\"}}");
+        assertThat(r.body()).isEqualTo("{\"status\":\"ok\",\"checks\":{\"catalog\":\"ok\",\"podman\":\"ok\",\"search\":\"ok\"}}");
+    }
+
+    /** Homes the hub cannot watch for changes still get searched, but late: health says degraded, and why. */
+    @Test
+    void searchThatCanWatchTooFewFoldersMakesHealthDegraded() throws Exception {
+        java.nio.file.Path data = java.nio.file.Files.createTempDirectory("labhub-test");
+        for (String user : java.util.List.of("ann", "ben", "cy")) {
+            java.nio.file.Files.createDirectories(data.resolve("homes/" + user + "/notebooks"));
+        }
+        try (TestHub small = TestHub.startOn(data, java.util.Map.of("search.max_watched_folders", "2"))) {
+            // the start pass begins once every home is watched or given up
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+            while (small.hub().search().freshness().catchingUp() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(small.hub().search().freshness().catchingUp()).as("start pass done").isFalse();
+            HubClient.Res r = small.client().get("/api/health").expectStatus(200);
+            int unwatched = small.hub().search().freshness().unwatchedHomes().size();
+            assertThat(unwatched).as("three homes of two folders each, and the admin's, against a cap of two").isGreaterThanOrEqualTo(2);
+            assertThat(r.body()).startsWith("{\"status\":\"degraded\",\"checks\":{\"catalog\":\"ok\",\"podman\":\"ok\",\"search\":\""
+                    + unwatched + " homes are not watched for changes").contains("at the next reconcile, every 5 min");
+        }
     }
 
     @Test

@@ -20,7 +20,7 @@ class HubPodmanHealthTest {
         try (TestHub hub = TestHub.start(Map.of("podman.socket", "/nonexistent/labhub/podman.sock"))) {
             String body = hub.client().get("/api/health").expectStatus(200).body();
 
-            assertThat(body).isEqualTo("{\"status\":\"degraded\",\"checks\":{\"catalog\":\"ok\",\"podman\":\"unreachable\"}}");
+            assertThat(body).isEqualTo("{\"status\":\"degraded\",\"checks\":{\"catalog\":\"ok\",\"podman\":\"unreachable\",\"search\":\"ok\"}}");
         }
     }
 

@@ -17,7 +17,7 @@ import org.labhub.storage.RelPath;
 
 /** Homes in a temporary data root, the real file store over them, and a real Lucene index that files are put into. */
 final class Corpus implements AutoCloseable {
-    static final LabhubConfig.Search CONFIG = new LabhubConfig.Search(1024 * 1024, 50L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofMinutes(5));
+    static final LabhubConfig.Search CONFIG = new LabhubConfig.Search(1024 * 1024, 50L * 1024 * 1024, Duration.ofSeconds(30), Duration.ofMinutes(5), 0);
 
     final Path root;
     final FileStore files;

@@ -52,7 +52,7 @@ class HomeWatcherTest {
             } catch (Exception e) {
                 throw new RuntimeException(e);
             }
-        }), Duration.ofMillis(300));
+        }), Duration.ofMillis(300), 0);
         watcher.start();
         assertThat(watcher.awaitWatching(SOON)).isTrue();
     }
@@ -251,6 +251,17 @@ class HomeWatcherTest {
                 throw new AssertionError("not true within " + SOON);
             }
             Thread.sleep(20);
+        }
+    }
+    /** A cap on watched folders gives up whole homes, as a refusal from the kernel does; the others stay watched. */
+    @Test
+    void homesBeyondTheFolderCapAreLeftToReconcile() throws Exception {
+        try (HomeWatcher capped = new HomeWatcher(homes, store, new RecordingIndex(), owner -> { }, Duration.ofMillis(300), 2)) {
+            capped.start();
+            assertThat(capped.awaitWatching(SOON)).isTrue();
+            // alice has two folders (her home and notebooks/), bob one: together they pass the cap of two
+            assertThat(capped.unwatchedHomes()).hasSize(1);
+            assertThat(capped.watchedFolders()).isLessThanOrEqualTo(2);
         }
     }
 }
