@@ -58,6 +58,15 @@ public final class HubMetrics implements Router.RequestObserver, ProxyMetrics {
                 .callback(cb -> cb.call(open.getAsInt())).register(registry);
     }
 
+    /** Search's file watching: folders watched, and homes left to the periodic reconcile (alert when above 0). */
+    public void watchSearch(IntSupplier watchedFolders, IntSupplier unwatchedHomes) {
+        GaugeWithCallback.builder().name("labhub_search_watched_folders").help("Folders search watches for changes (inotify watches)")
+                .callback(cb -> cb.call(watchedFolders.getAsInt())).register(registry);
+        GaugeWithCallback.builder().name("labhub_search_unwatched_homes")
+                .help("Homes search cannot watch (inotify limit or search.max_watched_folders): their changes are found at the next reconcile")
+                .callback(cb -> cb.call(unwatchedHomes.getAsInt())).register(registry);
+    }
+
     public String scrape() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {

@@ -308,6 +308,7 @@ public final class Hub implements AutoCloseable {
         Pages pages = new Pages(new Flash(secret), config.auth().signup());
         TokensApi tokensApi = new TokensApi(accounts, tokens, audit);
         HubMetrics metrics = new HubMetrics(users::count, serverStore::countByState);
+        metrics.watchSearch(freshness::watchedFolders, () -> freshness.unwatchedHomes().size());
 
         DavRoutes dav = new DavRoutes(fileStore, namespace, paths.davProps(), clock);
         List<Routes.Provider> features = new ArrayList<>(List.of(

@@ -48,6 +48,8 @@ class MetricsAndHealthTest {
             assertThat(unwatched).as("three homes of two folders each, and the admin's, against a cap of two").isGreaterThanOrEqualTo(2);
             assertThat(r.body()).startsWith("{\"status\":\"degraded\",\"checks\":{\"catalog\":\"ok\",\"podman\":\"ok\",\"search\":\""
                     + unwatched + " homes are not watched for changes").contains("at the next reconcile, every 5 min");
+            assertThat(small.admin().get("/metrics").expectStatus(200).body()).contains("labhub_search_unwatched_homes " + unwatched + ".0")
+                    .containsPattern("labhub_search_watched_folders [12]\\.0");
         }
     }
 
