@@ -76,88 +76,14 @@
   }
 
   // ---- uploads ----
-  const uploads = document.getElementById("uploads");
-  const list = document.getElementById("upload-list");
-  const overall = document.getElementById("upload-overall");
-  const overallText = document.getElementById("upload-overall-text");
-  let totalBytes = 0;
-  let sentBytes = 0;
-
-  function updateOverall() {
-    const pct = totalBytes === 0 ? 100 : Math.floor((100 * sentBytes) / totalBytes);
-    overall.value = pct;
-    overallText.textContent = pct + "%";
-  }
-
-  function send(method, url, body, onProgress) {
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open(method, url);
-      xhr.setRequestHeader("X-CSRF-Token", csrf);
-      if (typeof body === "string") {
-        xhr.setRequestHeader("Content-Type", "application/json");
-      } else if (body instanceof Blob) {
-        // Not the file's own type: a .txt would go as text/plain, which the hub refuses on writes (simple-request CSRF).
-        xhr.setRequestHeader("Content-Type", "application/octet-stream");
-      }
-      xhr.upload.onprogress = (e) => onProgress && onProgress(e.loaded);
-      xhr.onload = () => {
-        let data = null;
-        try { data = JSON.parse(xhr.responseText); } catch (ignored) { data = null; }
-        if (xhr.status >= 200 && xhr.status < 300) {
-          resolve(data);
-        } else {
-          const err = new Error((data && data.message) || xhr.statusText || ("HTTP " + xhr.status));
-          err.status = xhr.status;
-          reject(err);
-        }
-      };
-      xhr.onerror = () => reject(new Error("the connection failed"));
-      xhr.send(body === undefined ? null : body);
-    });
-  }
-
-  function uploadOne(file) {
-    const li = document.createElement("li");
-    li.className = "upload";
-    const label = document.createElement("span");
-    label.className = "upload-name";
-    label.textContent = file.name;
-    const bar = document.createElement("progress");
-    bar.max = 100;
-    bar.value = 0;
-    bar.setAttribute("aria-label", "Upload of " + file.name);
-    const state = document.createElement("span");
-    state.className = "upload-state muted";
-    state.textContent = "0%";
-    li.append(label, bar, state);
-    list.append(li);
-    let counted = 0;
-    const progress = (done) => {
-      sentBytes += done - counted;
-      counted = done;
-      const pct = file.size === 0 ? 100 : Math.floor((100 * done) / file.size);
-      bar.value = pct;
-      state.textContent = pct + "%";
-      updateOverall();
-    };
+  /** A small file in one PUT; a large one in pieces through /api/uploads, committed at the end. */
+  function transfer(file, progress) {
     const target = owner + "/" + (relpath ? relpath + "/" : "") + file.name;
-    let work;
     if (file.size <= CHUNK) {
-      work = send("PUT", "/api/files/" + encPath(target), file, progress);
-    } else {
-      work = call("POST", "/api/uploads", { path: target, size: file.size }).then((u) => pieces(u.id, file, 0, RETRIES, progress))
-        .then((id) => call("POST", "/api/uploads/" + encodeURIComponent(id) + "/commit", { overwrite: true }));
+      return Labhub.send("PUT", "/api/files/" + encPath(target), file, { csrf: csrf, onProgress: progress });
     }
-    return work.then(() => {
-      progress(file.size);
-      li.classList.add("done");
-      state.textContent = "100% · done";
-    }, (e) => {
-      li.classList.add("failed");
-      state.textContent = "failed: " + e.message;
-      throw e;
-    });
+    return call("POST", "/api/uploads", { path: target, size: file.size }).then((u) => pieces(u.id, file, 0, RETRIES, progress))
+      .then((id) => call("POST", "/api/uploads/" + encodeURIComponent(id) + "/commit", { overwrite: true }));
   }
 
   /** Sends the file from {@code offset} in pieces; after a failure asks the hub where it stands and goes on from there. */
@@ -167,7 +93,7 @@
     }
     const end = Math.min(file.size, offset + CHUNK);
     const url = "/api/uploads/" + encodeURIComponent(id) + "?offset=" + offset;
-    return send("PUT", url, file.slice(offset, end), (loaded) => progress(offset + loaded))
+    return Labhub.send("PUT", url, file.slice(offset, end), { csrf: csrf, onProgress: (loaded) => progress(offset + loaded) })
       .then((u) => pieces(id, file, u.offset, RETRIES, progress), (e) => {
         if (retries <= 0 || e.status === 507 || e.status === 403) {
           throw e;
@@ -176,37 +102,8 @@
       });
   }
 
-  function uploadAll(files) {
-    if (!files.length) {
-      return;
-    }
-    errorBox.hidden = true;
-    uploads.hidden = false;
-    for (const f of files) {
-      totalBytes += f.size;
-    }
-    updateOverall();
-    // One after another: a class uploading at once should not open dozens of connections each.
-    let chain = Promise.resolve();
-    const failures = [];
-    for (const f of files) {
-      chain = chain.then(() => uploadOne(f).catch((e) => failures.push(f.name + ": " + e.message)));
-    }
-    chain.then(() => {
-      if (failures.length) {
-        showError("Some uploads failed. " + failures.join("; "));
-      }
-      return refresh();
-    });
-  }
-
-  const input = document.getElementById("upload-input");
-  if (input) {
-    input.addEventListener("change", () => {
-      uploadAll(Array.from(input.files));
-      input.value = "";
-    });
-  }
+  const uploadAll = Labhub.uploadList(transfer, refresh);
+  Labhub.hookFileInput(document.getElementById("upload-input"), uploadAll);
 
   function hookDrop() {
     const zone = document.getElementById("file-table");

@@ -12,12 +12,6 @@
   const csrf = root.dataset.csrf;
   const dropBox = root.dataset.mode === "dropbox";
   const errorBox = document.getElementById("files-error");
-  const uploads = document.getElementById("uploads");
-  const list = document.getElementById("upload-list");
-  const overall = document.getElementById("upload-overall");
-  const overallText = document.getElementById("upload-overall-text");
-  let totalBytes = 0;
-  let sentBytes = 0;
 
   function showError(message) {
     errorBox.textContent = message;
@@ -31,35 +25,9 @@
     return base + "/" + parts.map(encodeURIComponent).join("/");
   }
 
+  /** The link's own URLs, with the page's token; a full storage is the owner's, which is what a visitor needs to know. */
   function send(method, url, body, onProgress) {
-    return new Promise((resolve, reject) => {
-      const xhr = new XMLHttpRequest();
-      xhr.open(method, url);
-      xhr.setRequestHeader("X-CSRF-Token", csrf);
-      if (typeof body === "string") {
-        xhr.setRequestHeader("Content-Type", "application/json");
-      } else if (body instanceof Blob) {
-        // Not the file's own type: a .txt would go as text/plain, which the hub refuses on writes (simple-request CSRF).
-        xhr.setRequestHeader("Content-Type", "application/octet-stream");
-      }
-      if (onProgress) {
-        xhr.upload.onprogress = (e) => onProgress(e.loaded);
-      }
-      xhr.onload = () => {
-        let data = null;
-        try { data = JSON.parse(xhr.responseText); } catch (ignored) { data = null; }
-        if (xhr.status >= 200 && xhr.status < 300) {
-          resolve(data);
-        } else {
-          const why = xhr.status === 507 ? "the owner's storage is full" : (data && data.message) || xhr.statusText || ("HTTP " + xhr.status);
-          const err = new Error(why);
-          err.status = xhr.status;
-          reject(err);
-        }
-      };
-      xhr.onerror = () => reject(new Error("the connection failed"));
-      xhr.send(body === undefined ? null : body);
-    });
+    return Labhub.send(method, url, body, { csrf: csrf, onProgress: onProgress, messages: { 507: "the owner's storage is full" } });
   }
 
   /** Reloads the table in place, so the upload progress stays on screen. */
@@ -80,77 +48,8 @@
     });
   }
 
-  function updateOverall() {
-    const pct = totalBytes === 0 ? 100 : Math.floor((100 * sentBytes) / totalBytes);
-    overall.value = pct;
-    overallText.textContent = pct + "%";
-  }
-
-  function uploadOne(file) {
-    const li = document.createElement("li");
-    li.className = "upload";
-    const label = document.createElement("span");
-    label.className = "upload-name";
-    label.textContent = file.name;
-    const bar = document.createElement("progress");
-    bar.max = 100;
-    bar.value = 0;
-    bar.setAttribute("aria-label", "Upload of " + file.name);
-    const state = document.createElement("span");
-    state.className = "upload-state muted";
-    state.textContent = "0%";
-    li.append(label, bar, state);
-    list.append(li);
-    let counted = 0;
-    const progress = (done) => {
-      sentBytes += done - counted;
-      counted = done;
-      const pct = file.size === 0 ? 100 : Math.floor((100 * done) / file.size);
-      bar.value = pct;
-      state.textContent = pct + "%";
-      updateOverall();
-    };
-    return send("PUT", urlOf(file.name), file, progress).then((stored) => {
-      progress(file.size);
-      li.classList.add("done");
-      state.textContent = stored && stored.name !== file.name ? "done · saved as " + stored.name : "100% · done";
-    }, (e) => {
-      li.classList.add("failed");
-      state.textContent = "failed: " + e.message;
-      throw e;
-    });
-  }
-
-  function uploadAll(files) {
-    if (!files.length) {
-      return;
-    }
-    errorBox.hidden = true;
-    uploads.hidden = false;
-    for (const f of files) {
-      totalBytes += f.size;
-    }
-    updateOverall();
-    let chain = Promise.resolve();
-    const failures = [];
-    for (const f of files) {
-      chain = chain.then(() => uploadOne(f).catch((e) => failures.push(f.name + ": " + e.message)));
-    }
-    chain.then(() => {
-      if (failures.length) {
-        showError("Some uploads failed. " + failures.join("; "));
-      }
-      return refresh();
-    });
-  }
-
-  const input = document.getElementById("upload-input");
-  if (input) {
-    input.addEventListener("change", () => {
-      uploadAll(Array.from(input.files));
-      input.value = "";
-    });
-  }
+  const uploadAll = Labhub.uploadList((file, progress) => send("PUT", urlOf(file.name), file, progress), refresh);
+  Labhub.hookFileInput(document.getElementById("upload-input"), uploadAll);
 
   function hookDrop() {
     const zone = document.getElementById(dropBox ? "drop-zone" : "file-table");
