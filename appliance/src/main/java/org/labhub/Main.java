@@ -9,10 +9,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import org.labhub.backup.Backup;
 import org.labhub.backup.Restore;
@@ -37,7 +39,7 @@ import tools.jackson.databind.JsonNode;
 public final class Main {
     private static final String USAGE = String.join("\n",
             "usage: labhub run [--data DIR] [--port N] [--config FILE]",
-            "       labhub backup DIR [--data DIR] [--config FILE]",
+            "       labhub backup DIR [--catalog-only] [--data DIR] [--config FILE]",
             "       labhub restore DIR [--data DIR]",
             "       labhub reindex [--data DIR] [--config FILE]",
             "       " + org.labhub.init.InitOptions.USAGE.replace("\n", "\n       "),
@@ -107,6 +109,7 @@ public final class Main {
     /** Backs up through the running hub's control socket when a hub runs, else directly. */
     private static int backup(Cli cli) throws Exception {
         Path target = Path.of(cli.argument("backup folder")).toAbsolutePath();
+        Backup.Contents contents = cli.switches.contains("catalog-only") ? Backup.Contents.CATALOG : Backup.Contents.FULL;
         LabhubConfig config = cli.config();
         SitePaths paths = new SitePaths(config.dataRoot());
         if (!Files.exists(paths.db())) {
@@ -117,11 +120,11 @@ public final class Main {
             lock = DataRootLock.acquire(paths.lockFile());
         } catch (DataRootLock.DataRootInUseException running) {
             String answer = postToControlSocket(paths.controlSocket(), "/backup",
-                    Json.MAPPER.writeValueAsString(Map.of("target", target.toString())));
+                    Json.MAPPER.writeValueAsString(Map.of("target", target.toString(), "contents", contents.id())));
             return reportOnlineBackup(answer);
         }
         try (lock; Catalog catalog = Catalog.open(paths.db())) {
-            Backup.Result r = new Backup(catalog, paths).to(target);
+            Backup.Result r = new Backup(catalog, paths).to(target, contents);
             System.out.println("backup written to " + r.target() + " (" + r.bytes() + " bytes, " + r.millis() + " ms)");
         }
         return 0;
@@ -198,9 +201,11 @@ public final class Main {
         Path source = Path.of(cli.argument("backup folder")).toAbsolutePath();
         SitePaths paths = new SitePaths(cli.config().dataRoot());
         try (DataRootLock lock = DataRootLock.acquire(paths.lockFile())) {
-            new Restore(paths).from(source);
+            Backup.Contents contents = new Restore(paths).from(source);
+            System.out.println("restored " + source + " into " + paths.root()
+                    + (contents == Backup.Contents.CATALOG ? " (the catalog, secrets and config; files left as they are)" : "")
+                    + "; start it with: labhub run --data " + paths.root());
         }
-        System.out.println("restored " + source + " into " + paths.root() + "; start it with: labhub run --data " + paths.root());
         return 0;
     }
 
@@ -243,11 +248,15 @@ public final class Main {
         }
     }
 
-    /** Parsed command line: one command, its positional arguments, and {@code --flag value} options. */
+    /** Parsed command line: one command, its positional arguments, {@code --flag value} options and value-less switches. */
     static final class Cli {
+        /** Options without a value; each belongs to one command. */
+        private static final Set<String> SWITCHES = Set.of("catalog-only");
+
         final String command;
         final List<String> positional = new ArrayList<>();
         final Map<String, String> flags = new LinkedHashMap<>();
+        final Set<String> switches = new HashSet<>();
 
         private Cli(String command) {
             this.command = command;
@@ -260,7 +269,12 @@ public final class Main {
             Cli cli = new Cli(args[0]);
             for (int i = 1; i < args.length; i++) {
                 String a = args[i];
-                if (a.startsWith("--")) {
+                if (a.startsWith("--") && SWITCHES.contains(a.substring(2))) {
+                    if (!cli.command.equals("backup")) {
+                        throw new UsageException(a + " belongs to labhub backup");
+                    }
+                    cli.switches.add(a.substring(2));
+                } else if (a.startsWith("--")) {
                     String name = a.substring(2);
                     String value;
                     int eq = name.indexOf('=');

@@ -16,14 +16,43 @@ import org.labhub.storage.FileTrees;
 import org.labhub.web.Json;
 
 /**
- * A full backup of a data root into a new folder: the catalog through Derby's online backup (a consistent
- * image while the hub keeps serving), then homes, kept homes, archives, secrets and the config file.
- * The backup is assembled in a hidden sibling folder and renamed into place at the end, so a folder with
+ * A backup of a data root into a new folder: the catalog through Derby's online backup (a consistent image while
+ * the hub keeps serving), the secrets and the config file, and for a full backup also homes, kept homes and
+ * archives. The backup is assembled in a hidden sibling folder and renamed into place at the end, so a folder with
  * the target's name is always a complete backup.
  */
 public final class Backup {
     public static final String MANIFEST = "labhub-backup.json";
     static final int FORMAT = 1;
+
+    /**
+     * What a backup holds. {@code CATALOG} is what an upgrade can change (the installer takes one before each and
+     * restores it when the new release fails), without copying every user's files again.
+     */
+    public enum Contents {
+        FULL(List.of("homes", "retained-homes", "archives", "secrets")),
+        CATALOG(List.of("secrets"));
+
+        final List<String> folders;
+
+        Contents(List<String> folders) {
+            this.folders = folders;
+        }
+
+        public String id() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /** As a manifest names it; manifests older than this field are full backups. */
+        public static Contents of(String id) {
+            for (Contents c : values()) {
+                if (c.id().equals(id)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("a backup of \"" + id + "\" is not supported (full or catalog)");
+        }
+    }
 
     private final Catalog catalog;
     private final SitePaths paths;
@@ -35,7 +64,11 @@ public final class Backup {
 
     public record Result(Path target, long bytes, long millis) {}
 
-    public synchronized Result to(Path target) throws IOException {
+    public Result to(Path target) throws IOException {
+        return to(target, Contents.FULL);
+    }
+
+    public synchronized Result to(Path target, Contents contents) throws IOException {
         long start = System.currentTimeMillis();
         Path dest = target.toAbsolutePath().normalize();
         if (dest.startsWith(paths.root())) {
@@ -54,7 +87,7 @@ public final class Backup {
         Files.createDirectory(staging);
         try {
             catalog.backupTo(staging.resolve("catalog"));
-            for (String folder : List.of("homes", "retained-homes", "archives", "secrets")) {
+            for (String folder : contents.folders) {
                 FileTrees.copy(paths.root().resolve(folder), staging.resolve(folder));
             }
             if (Files.exists(paths.defaultConfigFile())) {
@@ -63,6 +96,7 @@ public final class Backup {
             Map<String, Object> manifest = new LinkedHashMap<>();
             manifest.put("format", FORMAT);
             manifest.put("created", Instant.now().toString());
+            manifest.put("contents", contents.id());
             manifest.put("source", paths.root().toString());
             manifest.put("catalog", "catalog/" + catalog.directory().getFileName());
             AtomicFiles.write(staging.resolve(MANIFEST),

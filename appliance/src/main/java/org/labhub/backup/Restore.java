@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.List;
 import org.labhub.config.SitePaths;
 import org.labhub.storage.AtomicFiles;
 import org.labhub.storage.FileTrees;
@@ -14,7 +13,8 @@ import org.labhub.web.Json;
 /**
  * Restores a backup into a data root that has no catalog yet (a fresh root, or one whose {@code db/} was
  * moved aside). The catalog is copied last and renamed into place, so its presence marks a finished restore;
- * a restore cut short can simply be run again. The caller holds the data-root lock (no hub is running there).
+ * a restore cut short can simply be run again. A catalog backup puts back the catalog, secrets and config and
+ * leaves the files (homes, archives) as they are. The caller holds the data-root lock (no hub is running there).
  */
 public final class Restore {
     private final SitePaths paths;
@@ -23,7 +23,8 @@ public final class Restore {
         this.paths = paths;
     }
 
-    public void from(Path source) throws IOException {
+    /** @return what the backup held, and so what was put back */
+    public Backup.Contents from(Path source) throws IOException {
         Path src = source.toAbsolutePath().normalize();
         Path manifestFile = src.resolve(Backup.MANIFEST);
         if (!Files.isRegularFile(manifestFile)) {
@@ -33,6 +34,7 @@ public final class Restore {
         if (manifest.path("format").asInt() != Backup.FORMAT) {
             throw new IllegalArgumentException("backup format " + manifest.path("format") + " is not supported (expected " + Backup.FORMAT + ")");
         }
+        Backup.Contents contents = Backup.Contents.of(manifest.path("contents").asString("full"));
         Path catalog = src.resolve(manifest.path("catalog").asString());
         if (!catalog.normalize().startsWith(src) || !Files.isDirectory(catalog)) {
             throw new IllegalArgumentException("the backup's catalog folder is missing: " + catalog);
@@ -42,7 +44,7 @@ public final class Restore {
                     + "(or move " + paths.db() + " aside first)");
         }
         Files.createDirectories(paths.root());
-        for (String folder : List.of("homes", "retained-homes", "archives", "secrets")) {
+        for (String folder : contents.folders) {
             Path target = paths.root().resolve(folder);
             FileTrees.delete(target);
             FileTrees.copy(src.resolve(folder), target);
@@ -56,5 +58,6 @@ public final class Restore {
         FileTrees.copy(catalog, partial);
         Files.move(partial, paths.db(), StandardCopyOption.ATOMIC_MOVE);
         AtomicFiles.syncDirectory(paths.root());
+        return contents;
     }
 }

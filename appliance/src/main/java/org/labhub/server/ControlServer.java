@@ -56,7 +56,7 @@ final class ControlServer {
                 }
                 try {
                     JsonNode body = Json.MAPPER.readTree(Content.Source.asString(request, StandardCharsets.UTF_8));
-                    Backup.Result r = backup.to(Path.of(body.path("target").asString()));
+                    Backup.Result r = backup.to(Path.of(body.path("target").asString()), Backup.Contents.of(body.path("contents").asString("full")));
                     reply(response, callback, 200, Map.of("target", r.target().toString(), "bytes", r.bytes(), "millis", r.millis()));
                 } catch (IllegalArgumentException e) {
                     reply(response, callback, 400, Map.of("error", "bad_request", "message", e.getMessage()));

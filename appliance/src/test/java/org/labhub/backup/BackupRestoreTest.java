@@ -93,6 +93,52 @@ class BackupRestoreTest {
                 .containsEntry("secret.txt", "rw------- only for alice\n");
     }
 
+    /**
+     * What the installer does around an upgrade: a catalog backup (no homes or archives), and when the new release
+     * fails, the catalog moved aside and that backup restored. Accounts return to the backup's; files stay as they are.
+     */
+    @Test
+    void aCatalogBackupPutsBackTheCatalogAndLeavesTheFilesAsTheyAre() throws Exception {
+        Path online = tmp.resolve("online-catalog");
+        MainRunner.Outcome o = MainRunner.run("backup", online.toString(), "--catalog-only", "--data", hub.dataRoot().toString());
+        assertThat(o.status()).as("%s", o).isZero();
+        assertThat(o.stdout()).contains("online backup by the running hub");
+        assertThat(siblings(online)).doesNotContain("homes", "archives", "retained-homes").contains("catalog", "secrets", Backup.MANIFEST);
+
+        Path root = tmp.resolve("server");
+        Path full = tmp.resolve("full");
+        assertThat(MainRunner.run("backup", full.toString(), "--data", hub.dataRoot().toString()).status()).isZero();
+        assertThat(MainRunner.run("restore", full.toString(), "--data", root.toString()).status()).isZero();
+        Path beforeUpgrade = tmp.resolve("before-upgrade");
+        MainRunner.Outcome offline = MainRunner.run("backup", beforeUpgrade.toString(), "--catalog-only", "--data", root.toString());
+        assertThat(offline.status()).as("%s", offline).isZero();
+        assertThat(offline.stdout()).contains("backup written to");
+        assertThat(Json.MAPPER.readTree(Files.readString(beforeUpgrade.resolve(Backup.MANIFEST))).path("contents").asString()).isEqualTo("catalog");
+
+        // the "new release" runs: an account is added, a file written
+        try (TestHub upgraded = TestHub.startOn(root, Map.of())) {
+            upgraded.admin().api("POST", "/api/users/erin", "{\"password\":\"erin-password-1\"}").expectStatus(201);
+        }
+        Path written = root.resolve("homes/alice/written-during-the-upgrade.txt");
+        Files.writeString(written, "kept");
+
+        Files.move(root.resolve("db"), root.resolve("db.failed-upgrade"));
+        MainRunner.Outcome r = MainRunner.run("restore", beforeUpgrade.toString(), "--data", root.toString());
+        assertThat(r.status()).as("%s", r).isZero();
+        assertThat(r.stdout()).contains("the catalog, secrets and config; files left as they are");
+        try (TestHub back = TestHub.startOn(root, Map.of())) {
+            HubClient admin = back.admin();
+            assertThat(userSummaries(admin)).isEqualTo(usersBefore);
+            back.client().login("alice", ALICE_PASSWORD).expectStatus(303);
+        }
+        assertThat(written).hasContent("kept");
+        assertThat(root.resolve("homes/alice/notes.md")).hasContent("# results\nall good\n");
+
+        MainRunner.Outcome misplaced = MainRunner.run("restore", beforeUpgrade.toString(), "--catalog-only", "--data", tmp.resolve("x").toString());
+        assertThat(misplaced.status()).isEqualTo(2);
+        assertThat(misplaced.stderr()).contains("--catalog-only belongs to labhub backup");
+    }
+
     /** The online path is the one under test: the hub holds the lock, so the CLI must go through the control socket. */
     private static void assertThatTheRunningHubHoldsItsLock() {
         assertThatThrownBy(() -> DataRootLock.acquire(new SitePaths(hub.dataRoot()).lockFile()).close())
