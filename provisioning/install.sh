@@ -408,33 +408,56 @@ take_backup() {
   [[ -f $DATA/db/service.properties ]] || return 0
   local target
   target=$BACKUPS/$(date -u +%Y%m%dT%H%M%SZ)
-  say "backing up $DATA to $target before the upgrade"
-  "$WRAPPER" backup "$target" || die "the backup failed; nothing was upgraded"
+  # The catalog, secrets and config: what an upgrade can change. Taken with the hub stopped, so nothing changes
+  # between this copy and the switch; homes and archives are for the regular backups (docs/operations.md).
+  say "backing up the catalog to $target before the upgrade"
+  if ! "$WRAPPER" backup "$target" --catalog-only; then
+    start_service || true
+    die "the backup failed; nothing was upgraded"
+  fi
   BACKUP_DIR=$target
 }
 
+# After a failed upgrade, with the previous release in place: its catalog as it was before the upgrade. The
+# catalog the failed release used (maybe migrated) is kept beside it for a post-mortem.
+restore_catalog() {
+  local failed=$1 aside
+  [[ -n ${BACKUP_DIR:-} && -d $DATA/db ]] || return 0
+  aside=$DATA/db.failed-$failed-$(date -u +%Y%m%dT%H%M%SZ)
+  mv "$DATA/db" "$aside"
+  if "$WRAPPER" restore "$BACKUP_DIR"; then
+    say "catalog restored from $BACKUP_DIR; the one release $failed used is kept in $aside"
+  else
+    mv "$aside" "$DATA/db"
+    warn "restoring the catalog from $BACKUP_DIR failed; the catalog release $failed used stays in place"
+  fi
+}
+
 upgrade() {
-  local from=$1 to=$2
+  local from=$1 to=$2 stamp_before=""
   say "upgrading $from -> $to"
-  take_backup
   stop_service
+  take_backup
   switch_to "$to"
+  if [[ -f $INIT_STAMP ]]; then stamp_before=$(cat "$INIT_STAMP"); fi
   if init_needed; then run_init; fi
   if $NO_START; then
     say "upgraded to $to (not started: --no-start)"
     return 0
   fi
   if start_service; then
-    say "upgraded to $to; the backup is in ${BACKUP_DIR:-(no data yet)}"
+    say "upgraded to $to; the catalog backup is in ${BACKUP_DIR:-(no data yet)}"
     return 0
   fi
   warn "release $to did not become healthy: switching back to $from"
   systemctl stop labhub.service || true  # also when it is between restarts (not "active")
   systemctl reset-failed labhub.service 2>/dev/null || true
   switch_to "$from"
+  restore_catalog "$to"
+  # What init did went with the catalog: the next run must see it as not done.
+  if [[ -n $stamp_before ]]; then printf '%s\n' "$stamp_before" >"$INIT_STAMP"; else rm -f "$INIT_STAMP"; fi
   if start_service; then
-    warn "rolled back to $from, which is running. The catalog may hold $to's migrations; if $from misbehaves," \
-      "restore the backup ${BACKUP_DIR:-} into an empty data root (docs/install.md, Upgrade)"
+    warn "rolled back to $from, which is running with the catalog as it was before the upgrade"
   else
     warn "the previous release $from does not start either; restore ${BACKUP_DIR:-the last backup} (docs/install.md)"
   fi

@@ -167,29 +167,44 @@ check_upgrade() {
     { echo "current is $after_release (was $before_release)"; return 1; }
   backups=$(in_c bash -c 'ls -d /var/lib/labhub-backups/*/labhub-backup.json' 2>/dev/null | wc -l)
   ((backups >= 1)) || { echo "no backup under /var/lib/labhub-backups"; return 1; }
+  # the catalog, not every user's files again
+  in_c bash -c 'b=$(ls -d /var/lib/labhub-backups/*/ | tail -n 1); grep -q "\"contents\":\"catalog\"" "$b/labhub-backup.json" &&
+    [[ -d $b/catalog && ! -e $b/homes ]]' || { echo "the upgrade's backup is not a catalog backup"; return 1; }
   [[ $(in_c systemctl is-active labhub.service) == active ]] || { echo "labhub.service is not active after the upgrade"; return 1; }
   in_c bash -c 'printf "alice-password-1\n" > /root/alice-pw'
   in_c bash /src/provisioning/test/in-container.sh login "$url" "$url" alice /root/alice-pw
-  note "backup taken, alice (created before) logs in after it"
+  note "catalog backup taken, alice (created before) logs in after it"
 }
 
-# A release whose jar does not start: the installer must switch back to the running release and exit 4.
+# A release that cannot serve (its search library is missing), installed with a new admin password: its
+# 'labhub init' changes the catalog, then the hub fails to start. The installer must switch back to the running
+# release with the catalog restored from the upgrade's backup (the old admin password works again, the new one
+# does not), keep the failed release's catalog aside, and exit 4.
 check_failed_upgrade_rolls_back() {
   local before status=0 out
   before=$(in_c readlink /opt/labhub/current)
   in_c bash -c 'rm -rf /root/broken && mkdir -p /root/broken/appliance/target &&
     cp -r /src/provisioning /src/kernels /src/pom.xml /src/docs /root/broken/ &&
-    cp -r /src/appliance/target/lib /root/broken/appliance/target/ &&
-    echo "not a jar" > /root/broken/appliance/target/labhub.jar'
+    cp -r /src/appliance/target/lib /src/appliance/target/labhub.jar /root/broken/appliance/target/ &&
+    rm /root/broken/appliance/target/lib/lucene-*.jar && cp /var/lib/labhub/secrets/admin-password /root/old-admin-pw &&
+    printf "new-admin-password-9\n" > /root/new-admin-pw && chmod 600 /root/new-admin-pw'
   out=$(in_c env LABHUB_RELEASE_NAME=test-broken-release LABHUB_HEALTH_WAIT=60 \
-    bash /root/broken/provisioning/install.sh --offline --skip-kernels 2>&1) || status=$?
+    bash /root/broken/provisioning/install.sh --offline --skip-kernels --admin-password-file /root/new-admin-pw 2>&1) || status=$?
   printf '%s\n' "$out"
   ((status == 4)) || { echo "expected exit 4, got $status"; return 1; }
   grep -q 'switching back to' <<<"$out" || { echo "no word of switching back"; return 1; }
+  grep -q 'catalog restored from /var/lib/labhub-backups/' <<<"$out" || { echo "the catalog was not restored"; return 1; }
+  in_c bash -c 'ls -d /var/lib/labhub/db.failed-test-broken-release-*' >/dev/null ||
+    { echo "the failed release's catalog was not kept aside"; return 1; }
   [[ $(in_c readlink /opt/labhub/current) == "$before" ]] || { echo "current is not $before again"; return 1; }
   [[ $(in_c systemctl is-active labhub.service) == active ]] || { echo "the previous release is not running"; return 1; }
   in_c bash /src/provisioning/test/in-container.sh login http://127.0.0.1 http://127.0.0.1 alice /root/alice-pw
-  note "exit 4, $before runs again, alice still logs in"
+  in_c bash /src/provisioning/test/in-container.sh login http://127.0.0.1 http://127.0.0.1 admin /root/old-admin-pw
+  if in_c bash /src/provisioning/test/in-container.sh login http://127.0.0.1 http://127.0.0.1 admin /root/new-admin-pw >/dev/null 2>&1; then
+    echo "the failed release's admin password still works: the catalog was not restored"
+    return 1
+  fi
+  note "exit 4, $before runs again on the restored catalog (old admin password back), alice still logs in"
 }
 
 check_tls_and_password_file() {
