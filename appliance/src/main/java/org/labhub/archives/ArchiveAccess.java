@@ -84,15 +84,21 @@ public final class ArchiveAccess {
 
     /**
      * The archives listed for the caller, selected by the catalog (never filtered afterwards): administrators get
-     * all, users their own and those granted to them or their groups. Public archives are reached by address, not
-     * listed to everyone.
+     * all, users their own, those granted to them or their groups, and those their owners made public (a lab's
+     * shelf of preserved work). Anonymous visitors reach public archives by address only.
      */
     public List<Seen> listed(Principal p) {
         if (p.isAnonymous()) {
             return List.of();
         }
-        List<Archive> list = p.isAdmin() ? archives.list() : archives.ownedOrGrantedTo(p.name(), p.user().map(User::id).orElseThrow());
-        return list.stream().map(a -> new Seen(a, p.name().equals(a.owner()) ? Level.OWNER : p.isAdmin() ? Level.ADMIN : Level.SHARED)).toList();
+        if (p.isAdmin()) {
+            return archives.list().stream().map(a -> new Seen(a, p.name().equals(a.owner()) ? Level.OWNER : Level.ADMIN)).toList();
+        }
+        long id = p.user().map(User::id).orElseThrow();
+        List<Seen> seen = new java.util.ArrayList<>();
+        archives.ownedOrGrantedTo(p.name(), id).forEach(a -> seen.add(new Seen(a, p.name().equals(a.owner()) ? Level.OWNER : Level.SHARED)));
+        archives.publicExceptOwnedOrGrantedTo(p.name(), id).forEach(a -> seen.add(new Seen(a, Level.PUBLIC)));
+        return List.copyOf(seen);
     }
 
     private Level level(Archive a, Principal p) {

@@ -47,7 +47,7 @@ public final class ArchivePages implements Routes.Provider {
 
     @Override
     public void register(Routes r) {
-        r.get("/archives", Access.user(Scope.READ), this::list, "Page: the caller's archives and those shared with them")
+        r.get("/archives", Access.user(Scope.READ), this::list, "Page: the caller's archives, those shared with them, and public ones")
          .get("/archives/{archive}", Access.anyone(), this::landing, "Page: an archive's landing page (with the Share card for its owner)")
          .get("/archives/{archive}/runs/{run}", Access.anyone(), this::report, "Page: a re-run's reproducibility report")
          .post("/archives/{archive}/grants", Access.user(Scope.FILES), this::grant,
@@ -56,6 +56,8 @@ public final class ArchivePages implements Routes.Provider {
          .post("/archives/{archive}/links", Access.user(Scope.FILES), this::link,
                  "Page form: make a public link (label, password optional) and show its address once; owner or admin")
          .post("/archives/{archive}/links/{id}/delete", Access.user(Scope.FILES), this::unlink, "Page form: revoke a public link; owner or admin")
+         .post("/archives/{archive}/public", Access.user(Scope.FILES), this::setPublic,
+                 "Page form: make the archive public (public=true) or not (public=false); owner or admin")
          .post("/archives/{archive}/delete", Access.user(Scope.FILES), this::delete, "Page form: delete an archive for good; owner or admin");
     }
 
@@ -65,6 +67,7 @@ public final class ArchivePages implements Routes.Provider {
         model.put("archives", seen.stream().filter(s -> s.level() == ArchiveAccess.Level.OWNER).map(ArchiveAccess.Seen::archive).toList());
         model.put("shared", seen.stream().filter(s -> s.level() == ArchiveAccess.Level.SHARED).map(ArchiveAccess.Seen::archive).toList());
         model.put("others", seen.stream().filter(s -> s.level() == ArchiveAccess.Level.ADMIN).map(ArchiveAccess.Seen::archive).toList());
+        model.put("publicOnes", seen.stream().filter(s -> s.level() == ArchiveAccess.Level.PUBLIC).map(ArchiveAccess.Seen::archive).toList());
         pages.render(ex, "archives", model);
     }
 
@@ -166,6 +169,18 @@ public final class ArchivePages implements Routes.Provider {
         }
         pages.flash().success(ex, "Shared with " + g.kind() + " " + g.with() + ".");
         ex.redirect("/archives/" + s.archive().id() + "#share-h");
+    }
+
+    private void setPublic(Exchange ex) {
+        ArchiveAccess.Seen s = access.manage(ex.pathParam("archive"), ex.principal());
+        String value = ex.formValue("public");
+        if (!value.equals("true") && !value.equals("false")) {
+            throw HttpError.badRequest("public: true or false");
+        }
+        boolean open = sharing.setPublic(s, ArchiveSharingApi.actor(ex), value.equals("true")).publicAccess();
+        pages.flash().success(ex, open ? "The archive is public: every user finds it, and anyone with its address may read it."
+                : "The archive is no longer public.");
+        ex.redirect("/archives/" + s.archive().id() + "#public-h");
     }
 
     private void ungrant(Exchange ex) {

@@ -15,10 +15,12 @@ import org.labhub.web.HttpError;
 
 /**
  * Sharing one archive: read access for a user or a group, and public links (a random token, kept as its SHA-256;
- * an optional password, kept as Argon2id). The caller has passed {@link ArchiveAccess#manage}; every change is
- * audited ({@code archive.share}, {@code archive.unshare}, {@code archive.link}, {@code archive.unlink}).
+ * an optional password, kept as Argon2id), and making it public. The caller has passed {@link ArchiveAccess#manage};
+ * every change is audited ({@code archive.share}, {@code archive.unshare}, {@code archive.link}, {@code archive.unlink},
+ * {@code archive.public}).
  */
 public final class ArchiveSharing {
+    private final ArchiveStore archives;
     private final ArchiveShareStore store;
     private final UserStore users;
     private final GroupStore groups;
@@ -26,7 +28,9 @@ public final class ArchiveSharing {
     private final AuditLog audit;
     private final Clock clock;
 
-    public ArchiveSharing(ArchiveShareStore store, UserStore users, GroupStore groups, PasswordHasher hasher, AuditLog audit, Clock clock) {
+    public ArchiveSharing(ArchiveStore archives, ArchiveShareStore store, UserStore users, GroupStore groups, PasswordHasher hasher,
+                          AuditLog audit, Clock clock) {
+        this.archives = archives;
         this.store = store;
         this.users = users;
         this.groups = groups;
@@ -51,6 +55,17 @@ public final class ArchiveSharing {
 
     public List<ArchiveShareStore.Link> links(ArchiveAccess.Seen s) {
         return store.links(s.archive().id());
+    }
+
+    /**
+     * Public or not: a public archive is listed to every user and readable by anyone with its address, signed in or
+     * not (audited as {@code archive.public}). Returns the archive as it is now.
+     */
+    public Archive setPublic(ArchiveAccess.Seen s, Actor actor, boolean open) {
+        Archive a = requireManaged(s);
+        archives.setPublic(a.id(), open);
+        audit.record(actor.name(), "archive.public", a.id(), AuditLog.Outcome.OK, actor.address(), Boolean.toString(open));
+        return archives.byId(a.id()).orElseThrow();
     }
 
     /** Whether a link has reached its end: it then answers like a revoked one, and its maker sees it marked "expired". */

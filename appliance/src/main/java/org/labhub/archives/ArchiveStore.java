@@ -204,6 +204,14 @@ public final class ArchiveStore {
                 .bind("owner", owner).bind("u", userId).map((rs, ctx) -> read(rs)).list());
     }
 
+    /** Archives their owners made public, except the caller's own and those granted to them (listed as such), newest first. */
+    public List<Archive> publicExceptOwnedOrGrantedTo(String owner, long userId) {
+        return db.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM archives WHERE public_access = TRUE AND owner <> :owner "
+                        + "AND id NOT IN (SELECT archive_id FROM archive_grants WHERE user_id = :u "
+                        + "OR group_id IN (SELECT group_id FROM memberships WHERE user_id = :u)) ORDER BY created_at DESC, id")
+                .bind("owner", owner).bind("u", userId).map((rs, ctx) -> read(rs)).list());
+    }
+
     /** Bytes of the owner's archives, counted against their quota. */
     public long bytesOf(String owner) {
         return db.withHandle(h -> h.createQuery("SELECT COALESCE(SUM(size_bytes), 0) FROM archives WHERE owner = :owner")

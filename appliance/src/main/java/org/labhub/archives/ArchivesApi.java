@@ -31,9 +31,10 @@ public final class ArchivesApi implements Routes.Provider {
     private final FileStore files;
     private final AuditLog audit;
     private final ArchiveDeletion deletion;
+    private final ArchiveSharing sharing;
 
     public ArchivesApi(Archives archives, ArchiveAccess access, Preserve preserve, Rerun rerun, ArchiveRuns runs, ArchiveImport importer,
-                       FileStore files, AuditLog audit, ArchiveDeletion deletion) {
+                       FileStore files, AuditLog audit, ArchiveDeletion deletion, ArchiveSharing sharing) {
         this.archives = archives;
         this.access = access;
         this.preserve = preserve;
@@ -43,13 +44,14 @@ public final class ArchivesApi implements Routes.Provider {
         this.files = files;
         this.audit = audit;
         this.deletion = deletion;
+        this.sharing = sharing;
     }
 
     @Override
     public void register(Routes r) {
         r.get("/api/archives", Access.user(Scope.READ), this::list,
-                "The caller's archives and those shared with them or their groups (admins: all); each says the caller's \"access\": "
-                + "owner, shared or admin")
+                "The caller's archives, those shared with them or their groups, and public ones (admins: all); each says the "
+                + "caller's \"access\": owner, shared, public or admin")
          .post("/api/archives", Access.user(Scope.FILES), this::create,
                  "Preserve a notebook or folder of the caller's: path, environment, profile, title, description, authors, license, "
                  + "keywords, by_reference, does_not_run; 202 with the status URL of the preservation")
@@ -147,16 +149,14 @@ public final class ArchivesApi implements Routes.Provider {
     }
 
     private void patch(Exchange ex) {
-        Archive a = access.manage(ex.pathParam("archive"), ex.principal()).archive();
+        ArchiveAccess.Seen s = access.manage(ex.pathParam("archive"), ex.principal());
         @SuppressWarnings("unchecked")
         Map<String, Object> body = ex.jsonBody(Map.class);
         Object open = body.get("public");
         if (!(open instanceof Boolean)) {
             throw HttpError.badRequest("public: true or false");
         }
-        archives.store().setPublic(a.id(), (Boolean) open);
-        audit.record(ex.principal().name(), "archive.public", a.id(), AuditLog.Outcome.OK, ex.clientAddress(), open.toString());
-        ex.json(200, summary(archives.store().byId(a.id()).orElseThrow()));
+        ex.json(200, summary(sharing.setPublic(s, ArchiveSharingApi.actor(ex), (Boolean) open)));
     }
 
     private void delete(Exchange ex) throws IOException {

@@ -354,14 +354,14 @@ public final class Hub implements AutoCloseable {
         // Who sees an archive is asked of one place (owner, admins, grants to users and groups, public, links).
         ArchiveShareStore archiveShares = new ArchiveShareStore(db);
         ArchiveAccess archiveAccess = new ArchiveAccess(archiveStore, archiveShares, clock);
-        ArchiveSharing archiveSharing = new ArchiveSharing(archiveShares, users, groupStore, hasher, audit, clock);
+        ArchiveSharing archiveSharing = new ArchiveSharing(archiveStore, archiveShares, users, groupStore, hasher, audit, clock);
         ArchiveDeletion archiveDeletion = new ArchiveDeletion(archiveStore, archiveRuns, audit);
         ArchivePages archivePages = new ArchivePages(archives, archiveAccess, archiveSharing, archiveRuns, pages, config.http().publicUrl(),
                 archiveDeletion);
         // Archive links have a password throttle of their own, like file links: guessing never locks out a login.
         ArchiveLinks archiveLinks = new ArchiveLinks(archiveAccess, hasher, new LoginThrottle(config.auth().throttle(), clock), secret, clock);
         features.addAll(List.of(new ArchivesApi(archives, archiveAccess, preserve, rerun, archiveRuns,
-                        new ArchiveImport(archiveStore, config.archives().maxImportBytes()), fileStore, audit, archiveDeletion),
+                        new ArchiveImport(archiveStore, config.archives().maxImportBytes()), fileStore, audit, archiveDeletion, archiveSharing),
                 // before the archive pages: /archives/new is a page of its own, not the archive "new"
                 new PreservePages(preserve, environments, profiles, groupStore, pages),
                 new ArchiveSharingApi(archiveAccess, archiveSharing), archivePages,

@@ -154,7 +154,7 @@ class ArchiveSharingTest {
     }
 
     @Test
-    void theListSaysWhyEachArchiveIsSeenAndSharedOnesAppearUnderSharedWithMe() throws Exception {
+    void theListSaysWhyEachArchiveIsSeenSharedOnesAppearUnderSharedWithMeAndPublicOnesToEveryone() throws Exception {
         Archive a = ArchiveImportExportTest.archive(hub, "alice", "listed");
         grant(a.id(), "user", "bob");
         assertThat(access(alice, a.id())).isEqualTo("owner");
@@ -166,14 +166,41 @@ class ArchiveSharingTest {
         assertThat(bob.get("/archives").body()).contains("Shared with me").contains("Test listed").doesNotContain("Nothing is shared with you yet");
         assertThat(carol.get("/archives").body()).contains("Nothing is shared with you yet").doesNotContain("Test listed");
 
-        // public: anyone sees it by address, it is not listed to everyone, and only alice and admins may change it
+        // public: anyone sees it by address, every user finds it in the list, and only alice and admins may change it
+        assertThat(carol.get("/archives").body()).doesNotContain("Public archives");
         alice.api("PATCH", "/api/archives/" + a.id(), "{\"public\":true}").expectStatus(200);
         assertThat(json(carol.api("GET", "/api/archives/" + a.id()).expectStatus(200)).path("access").asString()).isEqualTo("public");
-        assertThat(access(carol, a.id())).isNull();
+        assertThat(access(carol, a.id())).isEqualTo("public");
+        assertThat(access(bob, a.id())).as("a grant says more than public").isEqualTo("shared");
+        assertThat(access(alice, a.id())).isEqualTo("owner");
+        String carolsList = carol.get("/archives").body();
+        assertThat(carolsList.substring(carolsList.indexOf("Public archives"))).contains("Test listed");
+        assertThat(anonymous.get("/archives").status()).as("no list for visitors").isNotEqualTo(200);
         assertThat(carol.api("GET", "/api/archives/" + a.id() + "/grants").status()).isEqualTo(403);
         assertThat(bob.api("PATCH", "/api/archives/" + a.id(), "{\"public\":false}").status()).isEqualTo(403);
         alice.api("PATCH", "/api/archives/" + a.id(), "{\"public\":false}").expectStatus(200);
         assertThat(carol.api("GET", "/api/archives/" + a.id()).status()).isEqualTo(404);
+        assertThat(access(carol, a.id())).isNull();
+        assertThat(carol.get("/archives").body()).doesNotContain("Test listed");
+
+        // the same from the page's Share card: the owner's form; someone who may only look gets 403, a stranger 404
+        alice.get("/archives/" + a.id());
+        HubClient.Res made = alice.form("/archives/" + a.id() + "/public", Map.of("public", "true"));
+        assertThat(made.status()).isEqualTo(303);
+        assertThat(alice.get("/archives/" + a.id()).body()).contains("The archive is public").contains(">Make private</button>");
+        assertThat(access(carol, a.id())).isEqualTo("public");
+        assertThat(anonymous.get("/archives/" + a.id()).status()).as("read without signing in").isEqualTo(200);
+        bob.get("/archives/" + a.id());
+        assertThat(bob.form("/archives/" + a.id() + "/public", Map.of("public", "false")).status()).isEqualTo(403);
+        carol.get("/archives/" + a.id());
+        assertThat(carol.form("/archives/" + a.id() + "/public", Map.of("public", "false")).status()).isEqualTo(403);
+        assertThat(alice.form("/archives/" + a.id() + "/public", Map.of("public", "maybe")).status()).isEqualTo(400);
+        assertThat(alice.form("/archives/" + a.id() + "/public", Map.of("public", "false")).status()).isEqualTo(303);
+        assertThat(access(carol, a.id())).isNull();
+        assertThat(anonymous.get("/archives/" + a.id()).status()).isEqualTo(404);
+        List<String> audited = new AuditLog(hub.hub().catalog().jdbi(), Clock.systemUTC()).recent(200, 0, Optional.empty()).stream()
+                .filter(e -> e.target().equals(a.id()) && e.action().equals("archive.public")).map(e -> e.actor() + " " + e.detail()).toList();
+        assertThat(audited).contains("alice true", "alice false");
     }
 
     private static String access(HubClient c, String id) {

@@ -181,6 +181,7 @@ class AccessMatrixTest {
         PROMISE.put("POST /archives/{archive}/grants/{id}/delete", "user:files");
         PROMISE.put("POST /archives/{archive}/links", "user:files");
         PROMISE.put("POST /archives/{archive}/links/{id}/delete", "user:files");
+        PROMISE.put("POST /archives/{archive}/public", "user:files");
         // Deleting one: the owner or an admin, like sharing.
         PROMISE.put("DELETE /api/archives/{archive}", "user:files");
         PROMISE.put("POST /archives/{archive}/delete", "user:files");
