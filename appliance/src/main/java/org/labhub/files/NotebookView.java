@@ -8,15 +8,18 @@ import org.labhub.web.Json;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A notebook read-only, as data for the template (which escapes every string): markdown and code as text,
- * plain-text outputs as text, PNG and JPEG outputs as {@code data:} images. HTML, JavaScript and SVG outputs are
+ * A notebook read-only, as data for the template (which escapes every string): code as text, markdown rendered by
+ * {@link Markdown} (raw HTML shown as text, only safe links and images), plain-text outputs as text, PNG and JPEG outputs as {@code data:} images. HTML, JavaScript and SVG outputs are
  * never put on the hub's page, where they would run as the viewer: they are named and left out.
  */
 public final class NotebookView {
     private NotebookView() {}
 
-    /** One cell: its kind ("markdown", "code", "raw"), its source, its execution count ("" if none) and its outputs. */
-    public record Cell(String kind, String source, String count, List<Output> outputs) {}
+    /**
+     * One cell: its kind ("markdown", "code", "raw"), its source, its execution count ("" if none), its outputs, and
+     * for markdown cells the safe HTML to show ("" for the others).
+     */
+    public record Cell(String kind, String source, String count, List<Output> outputs, String html) {}
 
     /** One output: "text" (with {@code text}), "image" (with a {@code data:} URL) or "omitted" (with what was left out). */
     public record Output(String kind, String text, String image, boolean error) {}
@@ -29,7 +32,7 @@ public final class NotebookView {
         try {
             nb = Json.MAPPER.readTree(json);
         } catch (RuntimeException e) {
-            return new View("", List.of(new Cell("raw", "This notebook could not be read: it is not valid JSON.", "", List.of())));
+            return new View("", List.of(new Cell("raw", "This notebook could not be read: it is not valid JSON.", "", List.of(), "")));
         }
         String language = nb.path("metadata").path("kernelspec").path("language").asString("");
         List<Cell> cells = new ArrayList<>();
@@ -39,7 +42,9 @@ public final class NotebookView {
                 outputs.add(output(o));
             }
             String count = c.path("execution_count").isNumber() ? c.path("execution_count").asString() : "";
-            cells.add(new Cell(c.path("cell_type").asString("raw"), text(c.path("source")), count, outputs));
+            String kind = c.path("cell_type").asString("raw");
+            String source = text(c.path("source"));
+            cells.add(new Cell(kind, source, count, outputs, kind.equals("markdown") ? Markdown.toHtml(source) : ""));
         }
         return new View(language, cells);
     }

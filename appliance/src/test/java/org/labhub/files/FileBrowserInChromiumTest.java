@@ -160,7 +160,10 @@ class FileBrowserInChromiumTest {
 
         // Notebook preview: code and text output shown, the image inline, the script never run.
         open("/files/alice/project/renamed.ipynb");
-        assertThat(driver.findElement(By.cssSelector(".nb-md")).getText()).contains("# Results");
+        // markdown rendered as prose; the HTML its author wrote shown as text, never as markup
+        assertThat(driver.findElement(By.cssSelector(".nb-md h1")).getText()).isEqualTo("Results");
+        assertThat(driver.findElement(By.cssSelector(".nb-md")).getText()).contains("Some <b>bold</b> words");
+        assertThat(driver.findElements(By.cssSelector(".nb-md b"))).isEmpty();
         assertThat(driver.findElement(By.cssSelector(".nb-in pre")).getText()).isEqualTo("print('hello')");
         assertThat(driver.findElements(By.cssSelector(".nb-out pre")).get(0).getText()).isEqualTo("hello");
         assertThat(driver.findElements(By.cssSelector(".nb-out img"))).hasSize(1);
