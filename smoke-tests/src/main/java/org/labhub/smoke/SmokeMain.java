@@ -13,6 +13,8 @@ public final class SmokeMain {
     private SmokeMain() {}
 
     public static void main(String[] args) {
+        // A hub closes idle connections after 30 s; ours go first, so no step is sent on one it is closing just then.
+        System.setProperty("jdk.httpclient.keepalive.timeout", "20");
         System.exit(run(args));
     }
 
