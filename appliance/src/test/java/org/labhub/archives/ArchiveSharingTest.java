@@ -198,9 +198,14 @@ class ArchiveSharingTest {
         assertThat(alice.form("/archives/" + a.id() + "/public", Map.of("public", "false")).status()).isEqualTo(303);
         assertThat(access(carol, a.id())).isNull();
         assertThat(anonymous.get("/archives/" + a.id()).status()).isEqualTo(404);
-        List<String> audited = new AuditLog(hub.hub().catalog().jdbi(), Clock.systemUTC()).recent(200, 0, Optional.empty()).stream()
-                .filter(e -> e.target().equals(a.id()) && e.action().equals("archive.public")).map(e -> e.actor() + " " + e.detail()).toList();
-        assertThat(audited).contains("alice true", "alice false");
+        assertThat(audited(a.id())).filteredOn(e -> e.action().equals("archive.public")).map(e -> e.actor() + " " + e.detail())
+                .contains("alice true", "alice false");
+    }
+
+    /** The audit log's recent events about one archive. */
+    private static List<AuditLog.Event> audited(String archiveId) {
+        return new AuditLog(hub.hub().catalog().jdbi(), Clock.systemUTC()).recent(200, 0, Optional.empty()).stream()
+                .filter(e -> e.target().equals(archiveId)).toList();
     }
 
     private static String access(HubClient c, String id) {
@@ -243,9 +248,8 @@ class ArchiveSharingTest {
         assertThat(anonymous.getBytes("/a/" + token + "/export").statusCode()).isEqualTo(404);
         assertThat(anonymous.getBytes("/a/" + token + "/files/data/inputs/analysis.ipynb").statusCode()).isEqualTo(404);
 
-        List<String> audited = new AuditLog(hub.hub().catalog().jdbi(), Clock.systemUTC()).recent(200, 0, Optional.empty()).stream()
-                .filter(e -> e.target().equals(a.id())).map(e -> e.action() + " " + e.actor()).toList();
-        assertThat(audited).contains("archive.share alice", "archive.unshare alice", "archive.link alice", "archive.unlink alice");
+        assertThat(audited(a.id())).map(e -> e.action() + " " + e.actor())
+                .contains("archive.share alice", "archive.unshare alice", "archive.link alice", "archive.unlink alice");
     }
 
     @Test
@@ -316,6 +320,7 @@ class ArchiveSharingTest {
         // the throttle is the link's own: alice still logs in
         assertThat(hub.client().login("alice", "alice-password-1").status()).isEqualTo(303);
     }
+
     @Test
     void aLinkEndsAfterItsLastDayOnEveryAddressAndItsMakerSeesItExpired() throws Exception {
         Archive a = ArchiveImportExportTest.archive(hub, "alice", "expiring");
