@@ -175,8 +175,16 @@ class DatasetPagesInChromiumTest {
         return driver.switchTo().activeElement();
     }
 
+    /** Waits for the page after a form to say so: until then the page before it, with its own status, may still show. */
     private static void awaitStatus(String startsWith) {
-        WebElement status = await(() -> driver.findElements(By.cssSelector("[role=status]")).stream().findFirst().orElse(null));
+        WebElement status = await(() -> driver.findElements(By.cssSelector("[role=status]")).stream()
+                .filter(e -> {
+                    try {
+                        return e.getText().startsWith(startsWith);
+                    } catch (org.openqa.selenium.StaleElementReferenceException gone) {
+                        return false; // the old page went away while we read it
+                    }
+                }).findFirst().orElse(null));
         assertThat(status.getText()).startsWith(startsWith);
     }
 
