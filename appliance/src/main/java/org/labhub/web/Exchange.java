@@ -262,8 +262,7 @@ public final class Exchange {
      * connection is closed after the answer instead.
      */
     private void dropUnreadBody() {
-        boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-        if (!hasBody || responded) {
+        if (!hasBody() || responded) {
             return;
         }
         InputStream rest = body != null ? body : Content.Source.asInputStream(request);
@@ -362,12 +361,10 @@ public final class Exchange {
             return;
         }
         bodyRead = true;
-        long length = request.getLength();
-        // Jetty reports -1 both for "no body at all" (a GET) and for a chunked body of unknown length.
-        boolean chunked = request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-        if (length == 0 || (length < 0 && !chunked)) {
+        if (!hasBody()) {
             return;
         }
+        long length = request.getLength();
         if (length > 0 && length <= MAX_JSON_BYTES) {
             try {
                 Content.Source.consumeAll(request);
@@ -377,6 +374,11 @@ public final class Exchange {
             }
         }
         response.getHeaders().put(HttpHeader.CONNECTION, "close");
+    }
+
+    /** Jetty reports length -1 both for "no body at all" (a GET) and for a chunked body: the header tells them apart. */
+    private boolean hasBody() {
+        return request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
     }
 
     /** The request body as a stream, for handlers that read it themselves (WebDAV uploads and XML bodies). */
